@@ -1,0 +1,125 @@
+"""Recover old and new clause labels from flattened tracked changes.
+
+Word's export keeps deleted and inserted text side by side, so a renumbered clause
+prints both labels glued, old first: ``910`` (old 9, new 10), ``fg)`` (old f, new g).
+A clause inserted by the proposal prints only its new label; a deleted clause keeps
+only its old one.  Neither sequence may skip: the old labels of a section count
+1, 2, 3 … (or a, b, c …) and so do the new ones.
+
+:func:`reconcile` finds every reading of a section's printed labels that makes both
+sequences consecutive, preferring unchanged and explicitly renumbered clauses to
+inserted or deleted ones, and reports where the best readings disagree.
+
+>>> [(r.old, r.new, r.change) for r in reconcile(["1", "21", "32"]).readings]
+[('1', None, 'deleted'), ('2', '1', 'renumbered'), ('3', '2', 'renumbered')]
+>>> reconcile(["a", "b", "f", "fg"]).reconciled   # no consistent reading: all uncertain
+False
+>>> [(r.old, r.new, r.change) for r in reconcile(["a", "b", "c", "cd", "de"]).readings][2:]
+[(None, 'c', 'inserted'), ('c', 'd', 'renumbered'), ('d', 'e', 'renumbered')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+         "xvi", "xvii", "xviii", "xix", "xx"]
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+COST = {"unchanged": 0, "renumbered": 0, "inserted": 1, "deleted": 1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    printed: str
+    old: str | None
+    new: str | None
+    change: str          # unchanged | renumbered | inserted | deleted | uncertain
+
+
+@dataclass
+class Reconciliation:
+    readings: list[Reading]
+    ambiguous: list[int]          # positions where optimal readings disagree
+    reconciled: bool              # False when no consistent reading exists
+
+
+def label_type(labels: list[str]) -> str:
+    """``numeric``, ``roman`` or ``letter`` for a list of printed labels (without ``)``)."""
+    if all(re.fullmatch(r"\d+", s) for s in labels):
+        return "numeric"
+    if labels and labels[0] == "i" and (len(labels) == 1 or labels[1] in ("ii", "iii", "iiii", "iiiii")) \
+            and all(re.fullmatch(r"[ivx]+", s) for s in labels):
+        return "roman"
+    return "letter"
+
+
+def _ordinal(s: str, kind: str) -> int | None:
+    if kind == "numeric":
+        return int(s) if re.fullmatch(r"[1-9]\d*", s) else None
+    if kind == "roman":
+        return ROMAN.index(s) + 1 if s in ROMAN else None
+    if len(s) == 1 and s in LETTERS:
+        return LETTERS.index(s) + 1
+    return None
+
+
+def _splits(s: str, kind: str) -> list[tuple[int, int, str, str]]:
+    """Ways to read ``s`` as two glued labels (old, new)."""
+    out = []
+    for i in range(1, len(s)):
+        a, b = s[:i], s[i:]
+        oa, ob = _ordinal(a, kind), _ordinal(b, kind)
+        if oa is not None and ob is not None and oa != ob:
+            out.append((oa, ob, a, b))
+    return out
+
+
+def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
+    """Read a section's printed labels (``")"`` already stripped, lower-case)."""
+    kind = kind or label_type(printed)
+    n = len(printed)
+
+    @lru_cache(maxsize=None)
+    def best(i: int, old: int, new: int) -> tuple[int, tuple]:
+        """(min cost, tuple of optimal choice lists) from position i in state (old, new)."""
+        if i == n:
+            return 0, ((),)
+        s = printed[i]
+        options = []
+        v = _ordinal(s, kind)
+        if v is not None:
+            if v == old + 1 and v == new + 1:
+                options.append(("unchanged", s, s, v, v))
+            if v == new + 1:
+                options.append(("inserted", None, s, old, v))
+            if v == old + 1:
+                options.append(("deleted", s, None, v, new))
+        for oa, ob, a, b in _splits(s, kind):
+            if oa == old + 1 and ob == new + 1:
+                options.append(("renumbered", a, b, oa, ob))
+        top, paths = None, []
+        for change, o, nw, so, sn in options:
+            c, rest = best(i + 1, so, sn)
+            if c == 10**6:
+                continue
+            c += COST[change]
+            if top is None or c < top:
+                top, paths = c, []
+            if c == top:
+                for r in rest[:4]:
+                    paths.append(((change, o, nw),) + r)
+        if top is None:
+            return 10**6, ()
+        return top, tuple(paths[:8])
+
+    cost, paths = best(0, 0, 0)
+    if cost >= 10**6 or not paths:
+        return Reconciliation([Reading(s, None, s, "uncertain") for s in printed], list(range(n)), False)
+    chosen = paths[0]
+    ambiguous = [i for i in range(n) if any(p[i] != chosen[i] for p in paths[1:])]
+    readings = []
+    for i, (change, o, nw) in enumerate(chosen):
+        readings.append(Reading(printed[i], o, nw, "uncertain" if i in ambiguous else change))
+    return Reconciliation(readings, ambiguous, True)

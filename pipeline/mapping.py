@@ -1,0 +1,315 @@
+"""Map the document model to RDF (ARCHITECTURE.md, "Vocabulary").
+
+One rdflib graph per source document: the asserted graph.  Citations are asserted
+at the most specific level the text gives (``clause cito:cites version``); the
+roll-up to sections, versions and works, and inverse links, are inferred by
+:mod:`pipeline.reason` from the ontology's property-chain and inverse axioms.
+
+Only citations that stand in the proposed text become ``cito:cites``.  Citations in
+text read as deleted by a flattened tracked change are kept as typed
+``cito:Citation`` records with ``rg:status`` *deleted*, so a librarian can see them,
+but they never count as the version citing anything.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
+from .reference import sdg as sdg_reference
+from .settings import Settings
+from .uris import URIs, sdg_goal, sdg_target, undocs
+from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
+
+BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA", "ra": "Radiocommunication Assembly",
+              "council": "Council", "wrc": "WRC", "wcit": "WCIT", "wtpf": "WTPF"}
+
+
+class Mapper:
+    def __init__(self, doc: SourceDocument, settings: Settings):
+        self.doc = doc
+        self.u = URIs(settings.base)
+        self.g = Graph()
+        for prefix, ns in (("rg", RG._NS), ("eli", ELI._NS), ("cito", CITO._NS), ("dcterms", DCTERMS), ("prov", PROV),
+                           ("skos", SKOS)):
+            self.g.bind(prefix, ns)
+        self.doc_uri = URIRef(self.u.document(doc.slug))
+        self.findings: list[Finding] = list(doc.findings)
+        self._described: set[URIRef] = set()
+
+    # -- helpers ---------------------------------------------------------------
+    def add(self, s, p, o):
+        self.g.add((s, p, o))
+
+    def span(self, node: URIRef, span: Span) -> None:
+        self.add(node, RG.lineStart, Literal(span.line_start))
+        self.add(node, RG.lineEnd, Literal(span.line_end))
+        self.add(node, RG.charStart, Literal(span.char_start))
+        self.add(node, RG.charEnd, Literal(span.char_end))
+        self.add(node, PROV.wasDerivedFrom, self.doc_uri)
+
+    def work(self, body: str, number: str) -> URIRef:
+        w = URIRef(self.u.resolution(body, number))
+        if w not in self._described:
+            self._described.add(w)
+            self.add(w, RDF.type, RG.Resolution)
+            self.add(w, RG.body, concept("body", body))
+            self.add(w, ELI.number, Literal(number))
+            name = f"Resolution ITU-R {number}" if body == "ra" else f"Resolution {number}"
+            self.add(w, DCTERMS.identifier, Literal(f"{BODY_NAMES[body]} {name}" if body != "ra" else name))
+            self.add(w, RDFS.label, Literal(f"{name} ({BODY_NAMES[body]})", lang="en"))
+        return w
+
+    def version(self, work: URIRef, rev: Revision, status: str, label: str) -> URIRef:
+        v = URIRef(self.u.version_of_work(str(work), rev.place, rev.year))
+        if v not in self._described:
+            self._described.add(v)
+            self.add(v, RDF.type, RG.ResolutionVersion)
+            self.add(v, DCTERMS.isVersionOf, work)
+            self.add(work, DCTERMS.hasVersion, v)
+            self.add(v, RG.place, Literal(rev.place))
+            self.add(v, RG.year, Literal(rev.year, datatype=XSD.gYear))
+            self.add(v, RDFS.label, Literal(f"{label} ({rev})", lang="en"))
+            self.add(v, RG.status, concept("text-status", status))
+        elif status == "proposed-text":
+            self.g.remove((v, RG.status, concept("text-status", "referenced")))
+            self.add(v, RG.status, concept("text-status", "proposed-text"))
+        return v
+
+    # -- document --------------------------------------------------------------
+    def run(self) -> Graph:
+        d = self.doc
+        self.add(self.doc_uri, RDF.type, RG.SourceDocument)
+        self.add(self.doc_uri, DCTERMS.title, Literal(d.title, lang="en"))
+        self.add(self.doc_uri, RG.sha256, Literal(d.sha256))
+        self.add(self.doc_uri, DCTERMS.source, Literal(d.path.split("/")[-1]))
+        if d.slug == "pp18-64-add1":
+            self.add(self.doc_uri, DCTERMS.identifier, Literal("PP-18 Document 64 (Add.1)"))
+            self.add(self.doc_uri, RDFS.seeAlso, URIRef("https://www.itu.int/md/S18-PP-C-0064/en"))
+        for p in d.proposals:
+            self.proposal(p)
+        for n, f in enumerate(self.findings, start=1):
+            self.finding(n, f)
+        return self.g
+
+    def proposal(self, p: Proposal) -> None:
+        pu = URIRef(self.u.proposal(p.symbol))
+        self.add(self.doc_uri, DCTERMS.hasPart, pu)
+        self.add(pu, DCTERMS.isPartOf, self.doc_uri)
+        self.add(pu, RDF.type, RG.Proposal)
+        self.add(pu, DCTERMS.identifier, Literal(p.symbol))
+        self.add(pu, RDFS.label, Literal(f"Proposal {p.symbol} ({p.action})", lang="en"))
+        self.add(pu, RG.action, concept("action", p.action))
+        if p.anchor:
+            self.add(pu, RG.anchor, Literal(p.anchor))
+        if p.summary:
+            self.add(pu, RG.summary, Literal(p.summary, lang="en"))
+        if p.reasons:
+            self.add(pu, RG.reasons, Literal(p.reasons, lang="en"))
+        self.span(pu, p.span)
+        for c in p.citations:
+            self.cite(pu, c, None, n=None)
+        if p.target_kind in ("constitution", "convention"):
+            inst = URIRef(self.u.instrument("instrument", "itu", p.target_kind))
+            self.add(inst, RDF.type, RG.Instrument)
+            self.add(inst, DCTERMS.title, Literal(f"{p.target_kind.capitalize()} of the International Telecommunication Union", lang="en"))
+            self.add(pu, RG.concerns, inst)
+            return
+        r = p.resolution
+        if r is None:
+            return
+        self.resolution(pu, p, r)
+
+    def resolution(self, pu: URIRef, p: Proposal, r: ResolutionText) -> None:
+        if r.number is None:
+            work = URIRef(self.u.draft(r.body, r.draft_label))
+            self.add(work, RDF.type, RG.DraftResolution)
+            self.add(work, RG.body, concept("body", r.body))
+            self.add(work, DCTERMS.identifier, Literal(f"Draft new resolution [{r.draft_label}]"))
+            self.add(work, RDFS.label, Literal(f"Draft new resolution [{r.draft_label}]", lang="en"))
+            label = f"Draft new resolution [{r.draft_label}]"
+        else:
+            work = self.work(r.body, r.number)
+            label = f"Resolution {r.number}"
+        if r.title:
+            self.add(work, DCTERMS.title, Literal(r.title, lang="en"))
+        self.add(pu, RG.concerns, work)
+        if r.suppressed:
+            # SUP: the proposal concerns the version in force; nothing new is proposed
+            if r.new_revision:
+                v = self.version(work, r.new_revision, "referenced", label)
+                self.add(pu, RG.concerns, v)
+            return
+        if r.new_revision is None:
+            self.findings.append(Finding("export-damage", f"{label}: no revision in the heading; version unknown",
+                                         r.heading, r.span))
+            return
+        v = self.version(work, r.new_revision, "proposed-text", label)
+        self.add(v, RG.proposedIn, pu)
+        if r.title:
+            self.add(v, DCTERMS.title, Literal(r.title, lang="en"))
+        self.add(v, DCTERMS.identifier, Literal(f"{label} ({r.new_revision})"))
+        if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
+            old = self.version(work, r.old_revision, "referenced", label)
+            self.add(v, PROV.wasRevisionOf, old)
+        if r.only_part is None:
+            self.add(pu, RG.proposesText, v)
+            self.span(v, r.span)
+        for i, s in enumerate(r.sections, start=1):
+            self.section(v, s, i)
+        for i, a in enumerate(r.annexes, start=1):
+            au = URIRef(f"{v}/{a.key}")
+            self.add(au, RDF.type, RG.Annex)
+            self.add(v, ELI.has_part, au)
+            self.add(au, ELI.is_part_of, v)
+            self.add(au, RG.position, Literal(len(r.sections) + i))
+            self.add(au, DCTERMS.title, Literal(a.title or a.heading, lang="en"))
+            self.add(au, RDFS.label, Literal(a.heading, lang="en"))
+            self.span(au, a.span)
+            if r.only_part == a.key:
+                self.add(pu, RG.proposesText, au)
+                self.add(pu, RG.concerns, au)
+            for j, s in enumerate(a.sections, start=1):
+                self.section(au, s, j)
+
+    def section(self, parent: URIRef, s: Section, pos: int) -> None:
+        su = URIRef(f"{parent}/{s.key}")
+        self.add(su, RDF.type, RG.Section)
+        self.add(parent, ELI.has_part, su)
+        self.add(su, ELI.is_part_of, parent)
+        self.add(su, RG.verbPhrase, Literal(s.verb_phrase, lang="en"))
+        self.add(su, RDFS.label, Literal(s.verb_phrase, lang="en"))
+        if s.verb != "text":
+            self.add(su, RG.verb, concept("verb", s.verb))
+        self.add(su, RG.sectionKind, concept("section-kind", s.kind))
+        self.add(su, RG.position, Literal(pos))
+        for a in s.addressees:
+            au = URIRef(self.u.concept("addressee", a))
+            self.add(su, RG.addressee, au)
+        self.span(su, s.span)
+        for c in s.clauses:
+            self.clause(su, c, s)
+
+    def clause(self, parent: URIRef, c: Clause, s: Section) -> None:
+        cu = URIRef(f"{str(parent).rsplit('/', 0)[0]}/{c.key.rsplit('-', 0)[0]}") if False else URIRef(self._clause_uri(parent, c))
+        self.add(cu, RDF.type, RG.Clause)
+        self.add(parent, ELI.has_part, cu)
+        self.add(cu, ELI.is_part_of, parent)
+        if c.label:
+            self.add(cu, ELI.number, Literal(c.label))
+        if c.printed_label and c.printed_label != "•":
+            self.add(cu, RG.printedLabel, Literal(c.printed_label))
+        if c.former_label:
+            self.add(cu, RG.formerLabel, Literal(c.former_label))
+        self.add(cu, RG.labelChange, concept("label-change", c.label_change))
+        self.add(cu, RG.text, Literal(c.text, lang="en"))
+        self.add(cu, RG.position, Literal(c.position))
+        self.add(cu, RDFS.label, Literal(f"{s.verb_phrase} {c.label or c.printed_label or ''}".strip(), lang="en"))
+        self.span(cu, c.span)
+        for n, cit in enumerate(c.citations, start=1):
+            self.cite(cu, cit, s, n)
+        for child in c.children:
+            self.clause_child(cu, child, s)
+
+    def clause_child(self, parent: URIRef, c: Clause, s: Section) -> None:
+        self.clause(parent, c, s)
+
+    def _clause_uri(self, parent: URIRef, c: Clause) -> str:
+        # children keys already carry their parent's key as prefix ("2-iii"); they hang off the section
+        p = str(parent)
+        if "-" in c.key and self.g.value(parent, RDF.type) == RG.Clause:
+            p = p.rsplit("/", 1)[0]
+        return f"{p}/{c.key}"
+
+    # -- citations ---------------------------------------------------------------
+    def target(self, c: Citation) -> URIRef | None:
+        if c.kind == "itu-resolution":
+            body, number = c.key
+            if body == "unknown":
+                return None
+            w = self.work(body, number)
+            if c.revision is not None:
+                label = f"Resolution {number}"
+                return self.version(w, c.revision, "referenced", label)
+            return w
+        if c.kind == "un":
+            symbol = c.key[0]
+            t = URIRef(self.u.un(symbol))
+            if t not in self._described:
+                self._described.add(t)
+                is_res = "/RES/" in symbol
+                self.add(t, RDF.type, RG.UNResolution if is_res else RG.UNDocument)
+                self.add(t, DCTERMS.identifier, Literal(symbol))
+                self.add(t, RDFS.label, Literal(symbol))
+                self.add(t, RDFS.seeAlso, URIRef(undocs(symbol.replace(" ", ""))))
+                organ = "ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/") else "unga"
+                self.add(t, RG.body, concept("body", organ))
+            return t
+        if c.kind == "sdg":
+            level, code = c.key
+            ref = sdg_reference()
+            entry = ref.get((level, code))
+            if entry is None:
+                self.findings.append(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
+                                             c.printed, c.span))
+                return None
+            return URIRef(entry.uri)
+        return None
+
+    def cite(self, citing: URIRef, c: Citation, s: Section | None, n: int | None) -> None:
+        t = self.target(c)
+        if t is None:
+            self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
+                                         c.printed, c.span))
+            return
+        if c.status in ("current", "inserted"):
+            self.add(citing, CITO.cites, t)
+        if n is None:
+            return
+        rec = URIRef(self.u.citation(str(citing), n))
+        self.add(rec, RDF.type, CITO.Citation)
+        self.add(rec, CITO.hasCitingEntity, citing)
+        self.add(rec, CITO.hasCitedEntity, t)
+        self.add(rec, RG.citedAs, Literal(c.printed))
+        self.add(rec, RG.status, concept("text-status", c.status))
+        if s is not None and s.verb != "text":
+            self.add(rec, RG.verb, concept("verb", s.verb))
+        if c.note:
+            self.add(rec, RDFS.comment, Literal(c.note, lang="en"))
+        self.span(rec, c.span)
+
+    def finding(self, n: int, f: Finding) -> None:
+        fu = URIRef(self.u.finding(self.doc.slug, n))
+        self.add(fu, RDF.type, RG.Finding)
+        self.add(fu, RG.findingKind, concept("finding-kind", f.kind))
+        self.add(fu, RG.message, Literal(f.message, lang="en"))
+        self.add(fu, RG.quote, Literal(f.quote))
+        self.add(fu, RG.about, self.doc_uri)
+        self.add(fu, RDFS.label, Literal(f"{f.kind} at line {f.span.line_start}", lang="en"))
+        self.span(fu, f.span)
+
+
+def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:
+    """The asserted graph of one source document."""
+    return Mapper(doc, settings).run()
+
+
+def addressee_graph(settings: Settings) -> Graph:
+    """The addressee concept scheme (data-level SKOS concepts from data/reference/addressees.csv)."""
+    import csv
+
+    from .reference import REFERENCE_DIR
+    u = URIs(settings.base)
+    g = Graph()
+    scheme = URIRef(u.concept("addressee", "scheme"))
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, SKOS.prefLabel, Literal("Addressees of operative sections", lang="en")))
+    with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            c = URIRef(u.concept("addressee", r["code"]))
+            g.add((c, RDF.type, SKOS.Concept))
+            g.add((c, RDF.type, RG.Addressee))
+            g.add((c, SKOS.inScheme, scheme))
+            g.add((c, SKOS.prefLabel, Literal(r["label"], lang="en")))
+            g.add((c, SKOS.notation, Literal(r["code"])))
+    return g

@@ -1,0 +1,562 @@
+"""Parse a plain-text export of an ITU proposals document into the document model.
+
+The seed (``data/sources/000_e6762f12f0311554.txt``, PP-18 Document 64 Addendum 1)
+is a Word document exported to text: proposals are separated by ``* * * * *`` lines,
+each has a ``Proposal ACP/64A1/N - Summary:`` header (ACP/64A1/17 lacks it), an
+INTRODUCTION, a PROPOSAL, an action line ``MOD<TAB>ACP/64A1/N`` and the proposed
+text, then ``Reasons:``.  Tracked changes were flattened (see :mod:`pipeline.labels`
+and :mod:`pipeline.citations`); export artefacts (``[bookmark: …]``,
+``[footnoteRef:N]N``, inline footnote text ``[N: …]``) are removed from clause text
+but kept in the offsets, which always index the original text.
+
+Every inference is recorded as a :class:`~pipeline.model.Finding` or in a
+citation's ``note``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import labels as labels_mod
+from .citations import find_citations, parse_revisions
+from .model import (Annex, Citation, Clause, Finding, Proposal, ResolutionText, Section, SourceDocument, Span)
+from .reference import REFERENCE_DIR
+from .uris import slug
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """The source cannot be read as a resolution document (one line for the user)."""
+
+
+# ----------------------------------------------------------------- reading ---
+
+def read_source(path: Path) -> tuple[str, str]:
+    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError`."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(f"{path}: no such file")
+    if path.is_dir():
+        raise SourceError(f"{path}: is a directory, not a document")
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceError(f"{path}: the file is empty")
+    if size > MAX_BYTES:
+        raise SourceError(f"{path}: {size} bytes is more than the {MAX_BYTES // (1024 * 1024)} MiB a source may have")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(f"{path}: the file is UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in data[:65536]:
+        raise SourceError(f"{path}: the file is binary (it contains NUL bytes), not a text export")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SourceError(f"{path}: not valid UTF-8 at byte {e.start}; convert it to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise SourceError(f"{path}: the file holds only white space")
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def document_slug(path: Path, text: str) -> str:
+    """A stable slug for the document: from its content where we know it, else the file name."""
+    if re.search(r"Proposal\s+ACP/64A1/\d+", text):
+        return "pp18-64-add1"
+    return slug(Path(path).stem) or "document"
+
+
+# --------------------------------------------------------------- patterns ---
+
+SEPARATOR = re.compile(r"^\s*\*(?:\s+\*){3,}\s*$")
+HEADER = re.compile(r"Proposal\s+(?P<sym>[A-Z]{2,5}/\d+A?\d*/\d+)\s*-\s*Summary:\s*(?P<rest>.*)$")
+ACTION = re.compile(r"^(?P<act>NOC|MOD|ADD|SUP)\t\s*(?P<sym>[A-Z]{2,5}/\d+A?\d*/\d+)(?:#(?P<anchor>\d+))?\s*$")
+RES_HEADING = re.compile(r"^RESOLUTION\s+(?P<num>\d+)\s*\((?P<rev>.*)\)\s*$")
+DRAFT_HEADING = re.compile(r"^Draft\s+New\s+Resolution\s*\[(?P<label>[^\]]+)\]\s*$", re.I)
+ANNEX_HEADING = re.compile(r"^ANNEX\s*(?P<n>\d+)?\s+(?:TO|to)\s+RESOLUTION\s+(?P<num>\d+)\s*(?:\((?P<rev>.*)\))?\s*$", re.I)
+CONFERENCE_LINE = re.compile(r"^The\s+Plenipotentiary\s+Conference\s+of\s+the\s+International\s+Telecommunication\s+Union\s*\((?P<rev>[^)]*)\)")
+LABELED = re.compile(r"^(?P<label>\d+(?:\.\d+)*\.?|[a-z]{1,2}\s?\)|[ivx]+\))\t+(?P<text>.*)$")
+BULLET = re.compile(r"^(?P<label>[–•·\-+])\t+(?P<text>.*)$")
+ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]\d*|\[image:[^\]]*\]")
+FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]")
+
+PREAMBULAR = [
+    ("considering", r"considering"), ("recalling", r"recalling"),
+    ("noting", r"noting|having\s+noted|notes\s+with\s+appreciation"),
+    ("recognizing", r"recognizing"), ("bearing-in-mind", r"bearing\s+in\s+mind"),
+    ("emphasizing", r"emphasizing"), ("convinced", r"convinced"), ("concerned", r"concerned"),
+    ("aware", r"aware"), ("appreciating", r"appreciating"), ("mindful", r"mindful"),
+    ("highlighting", r"highlighting"), ("stressing", r"stressing"),
+    ("taking-into-account", r"taking\s+into\s+account"), ("welcoming", r"welcoming"),
+    ("endorsing", r"endorsing"), ("acknowledging", r"acknowledging"), ("reaffirming", r"reaffirming"),
+    ("observing", r"observing"),
+]
+OPERATIVE = [
+    ("instructs", r"resolves\s+to\s+instruct|instructs"), ("resolves", r"resolves|decides"),
+    ("invites", r"invites|continues\s+to\s+invite"), ("encourages", r"encourages|continues\s+to\s+encourage"),
+    ("requests", r"requests"), ("urges", r"urges"), ("calls-upon", r"calls\s+upon"),
+]
+_MOD = r"(?:\s+(?:further|also|with\s+appreciation|with\s+concern))?"
+VERB_LINE = re.compile(
+    r"^(?P<pre>further\s+)?(?:(?P<p>" + "|".join(f"(?P<p_{i}>{p})" for i, (_, p) in enumerate(PREAMBULAR)) + r")" + _MOD +
+    r"|(?P<o>" + "|".join(f"(?P<o_{i}>{p})" for i, (_, p) in enumerate(OPERATIVE)) + r"))(?P<rest>\b.*)?$")
+
+
+@lru_cache(maxsize=1)
+def _addressee_patterns() -> list[tuple[str, re.Pattern]]:
+    with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
+        return [(r["code"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(fh)]
+
+
+def addressees_of(rest: str) -> tuple[list[str], list[str]]:
+    """Addressee codes of an operative verb phrase's remainder, and the parts not understood."""
+    main = re.split(r",?\s+in\s+(?:close\s+)?(?:cooperation|consultation|coordination|collaboration)\b", rest)[0]
+    main = main.strip(" ,")
+    if not main:
+        return [], []
+    codes, unknown = [], []
+    whole = [c for c, p in _addressee_patterns() if p.match(main)]
+    if whole:
+        return whole[:1], []
+    for part in re.split(r"\s*,\s*|\s+and\s+(?=the\s|Sector|Associates|Academia|Member|Director)", main):
+        part = part.strip()
+        if not part:
+            continue
+        hit = [c for c, p in _addressee_patterns() if p.match(part)]
+        (codes if hit else unknown).append(hit[0] if hit else part)
+    return codes, unknown
+
+
+# ------------------------------------------------------------------ lines ---
+
+@dataclass
+class Line:
+    no: int          # 1-based
+    start: int       # char offset of the line start
+    raw: str
+    clean: str       # artefacts removed, stripped
+
+
+class Doc:
+    def __init__(self, text: str):
+        self.text = text
+        self.lines: list[Line] = []
+        pos = 0
+        for i, raw in enumerate(text.split("\n")):
+            clean = ARTEFACT.sub("", raw)
+            clean = FOOTNOTE_TEXT.sub("", clean).replace("\u00a0", " ").rstrip()
+            self.lines.append(Line(i + 1, pos, raw, clean.lstrip(" ") if not clean.startswith("\t") else clean))
+            pos += len(raw) + 1
+
+    def span(self, a: int, b: int) -> Span:
+        """Span of lines a..b (1-based, inclusive)."""
+        la, lb = self.lines[a - 1], self.lines[b - 1]
+        return Span(a, b, la.start, lb.start + len(lb.raw))
+
+    def char_span(self, start: int, end: int) -> Span:
+        return Span(self.line_of(start), self.line_of(max(start, end - 1)), start, end)
+
+    def line_of(self, offset: int) -> int:
+        lo, hi = 0, len(self.lines) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.lines[mid].start <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def cites(self, line: Line, text_in_line: str | None = None, context: dict | None = None) -> list[Citation]:
+        """Citations in a line; offsets map back into the raw line."""
+        raw = line.raw
+        # Work on the raw line with artefacts blanked out (same length, so offsets hold).
+        blanked = ARTEFACT.sub(lambda m: " " * len(m.group(0)), raw)
+        blanked = FOOTNOTE_TEXT.sub(lambda m: " " * len(m.group(0)), blanked)
+        return find_citations(blanked, base=line.start, span=self.char_span, context=context)
+
+
+# ------------------------------------------------------------------ parser ---
+
+def parse(path: Path, *, text: str | None = None, sha256: str | None = None) -> SourceDocument:
+    """Parse one source document. Raises :class:`SourceError` when it is not one."""
+    if text is None:
+        text, sha256 = read_source(path)
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc = Doc(text)
+    sd = SourceDocument(slug=document_slug(path, text), path=str(path), sha256=sha256,
+                        title="", text=text, line_count=len(doc.lines))
+    blocks, cur = [], []
+    for ln in doc.lines:
+        if SEPARATOR.match(ln.raw):
+            if cur:
+                blocks.append(cur)
+            cur = []
+        else:
+            cur.append(ln)
+    if cur:
+        blocks.append(cur)
+    for block in blocks:
+        prop = _parse_block(block, doc, sd)
+        if prop is not None:
+            sd.proposals.append(prop)
+    if not sd.proposals:
+        raise SourceError(f"{path}: no proposals found (expected lines such as 'MOD<TAB>ACP/64A1/7'); is this an ITU proposals document?")
+    if sd.slug == "pp18-64-add1":
+        sd.title = "ITU PP-18 Document 64 Addendum 1: Common proposals of the Asia-Pacific Telecommunity (APT)"
+    else:
+        sd.title = Path(path).name
+    return sd
+
+
+def _parse_block(block: list[Line], doc: Doc, sd: SourceDocument) -> Proposal | None:
+    nonblank = [ln for ln in block if ln.clean.strip()]
+    if not nonblank:
+        return None
+    header = next((ln for ln in block if HEADER.search(ln.clean)), None)
+    action = next((ln for ln in block if ACTION.match(ln.clean)), None)
+    if action is None:
+        sd.findings.append(Finding(
+            "export-damage", "text outside any proposal (no NOC/MOD/ADD/SUP line); not parsed",
+            nonblank[0].clean.strip()[:200], doc.span(nonblank[0].no, nonblank[-1].no), "info"))
+        return None
+    am = ACTION.match(action.clean)
+    symbol = am.group("sym")
+    summary = ""
+    if header is not None:
+        hm = HEADER.search(header.clean)
+        if hm.group("sym") != symbol:
+            sd.findings.append(Finding("export-damage", f"header names {hm.group('sym')} but the action line names {symbol}",
+                                       header.clean.strip(), doc.span(header.no, header.no)))
+        summary_lines = [hm.group("rest").strip()]
+    else:
+        summary_lines = []
+        sd.findings.append(Finding("missing-header", f"proposal {symbol} has no 'Proposal … - Summary:' header; read from its action line",
+                                   action.clean.strip(), doc.span(action.no, action.no), "info"))
+    # split the part before the action line into summary / introduction / proposal
+    part = "summary"
+    intro, ptext = [], []
+    before = [ln for ln in block if ln.no < action.no and ln is not header]
+    res_heading_before = None
+    for ln in before:
+        s = ln.clean.strip()
+        if s == "INTRODUCTION":
+            part = "intro"
+            continue
+        if s == "PROPOSAL":
+            part = "proposal"
+            continue
+        if RES_HEADING.match(s) and part == "proposal":
+            res_heading_before = ln
+            part = "heading"
+            continue
+        if part == "heading":
+            continue
+        if not s:
+            continue
+        if part == "summary" and header is not None:
+            summary_lines.append(s)
+        elif part == "summary":
+            intro.append(s)
+        elif part == "intro":
+            intro.append(s)
+        else:
+            ptext.append(s)
+    after = [ln for ln in block if ln.no > action.no]
+    reasons_at = next((i for i, ln in enumerate(after) if ln.clean.startswith("Reasons:")), None)
+    reasons = ""
+    if reasons_at is not None:
+        reasons = " ".join(ln.clean.strip() for ln in after[reasons_at:] if ln.clean.strip())
+        reasons = re.sub(r"^Reasons:\s*", "", reasons)
+        body_lines = after[:reasons_at]
+    else:
+        body_lines = after
+    prop = Proposal(
+        symbol=symbol, anchor=am.group("anchor"), action=am.group("act"),
+        summary=" ".join(x for x in summary_lines if x), introduction="\n".join(intro),
+        proposal_text="\n".join(ptext), reasons=reasons,
+        span=doc.span(block[0].no, block[-1].no), action_line=action.no,
+        target_kind="unknown", has_header=header is not None)
+    # citations in the proposal's own words (not the resolution text)
+    for ln in before + (after[reasons_at:] if reasons_at is not None else []):
+        if ln is res_heading_before:
+            continue
+        prop.citations.extend(doc.cites(ln))
+    _parse_instrument(prop, body_lines, res_heading_before, doc, sd)
+    return prop
+
+
+def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | None, doc: Doc, sd: SourceDocument) -> None:
+    content = [ln for ln in lines if ln.clean.strip()]
+    if not content:
+        return
+    first = content[0].clean.strip()
+    if first.upper().startswith("CONSTITUTION OF"):
+        prop.target_kind = "constitution"
+        return
+    if first.upper().startswith("CONVENTION OF"):
+        prop.target_kind = "convention"
+        return
+    annex_only = None
+    head_line = None
+    m = RES_HEADING.match(first)
+    d = DRAFT_HEADING.match(first)
+    if m:
+        head_line = content[0]
+        rest = content[1:]
+    elif d:
+        head_line = content[0]
+        rest = content[1:]
+    elif heading_before is not None and ANNEX_HEADING.match(first):
+        head_line = heading_before
+        m = RES_HEADING.match(heading_before.clean.strip())
+        annex_only = ANNEX_HEADING.match(first).group("n") or "1"
+        rest = content
+    else:
+        sd.findings.append(Finding("export-damage", f"proposal {prop.symbol}: no resolution heading after the action line",
+                                   first[:200], doc.span(content[0].no, content[0].no)))
+        return
+    if d:
+        old = new = None
+        res = ResolutionText(body="pp", number=None, draft_label=d.group("label").strip(), title="",
+                             heading=first, old_revision=None, new_revision=None,
+                             span=doc.span(head_line.no, content[-1].no))
+        prop.target_kind = "draft"
+    else:
+        old, new, notes = parse_revisions(m.group("rev"))
+        res = ResolutionText(body="pp", number=m.group("num"), draft_label=None, title="",
+                             heading=head_line.clean.strip(), old_revision=old, new_revision=new,
+                             span=doc.span(head_line.no, content[-1].no))
+        for n in notes:
+            sd.findings.append(Finding("glued-change", f"resolution heading: {n}", head_line.clean.strip(),
+                                       doc.span(head_line.no, head_line.no), "info"))
+        prop.target_kind = "resolution"
+    if prop.action == "SUP":
+        res.suppressed = True
+    res.only_part = f"annex-{annex_only}" if annex_only else None
+    # title: the line after the heading (when the heading is in `content`)
+    idx = 0
+    if not annex_only:
+        if len(rest) > 0:
+            res.title = rest[0].clean.strip()
+            idx = 1
+    else:
+        nxt = heading_before.no + 1
+        res.title = doc.lines[nxt - 1].clean.strip() if nxt <= len(doc.lines) else ""
+    body = rest[idx:]
+    if body and CONFERENCE_LINE.match(body[0].clean.strip()):
+        res.preamble = body[0].clean.strip()
+        cm = CONFERENCE_LINE.match(res.preamble)
+        o2, n2, _ = parse_revisions(cm.group("rev"))
+        if n2 and res.new_revision and (n2.place, n2.year) != (res.new_revision.place, res.new_revision.year):
+            sd.findings.append(Finding("glued-change", f"conference line says {n2} but the heading says {res.new_revision}",
+                                       res.preamble, doc.span(body[0].no, body[0].no)))
+        if d and n2:
+            res.new_revision = n2
+        body = body[1:]
+    _parse_body(res, prop, body, doc, sd)
+    prop.resolution = res
+
+
+def _verb(line: str):
+    m = VERB_LINE.match(line)
+    if not m:
+        return None
+    rest = (m.group("rest") or "").strip()
+    if m.group("p") is not None:
+        if rest:
+            return None
+        i = next(i for i in range(len(PREAMBULAR)) if m.group(f"p_{i}") is not None)
+        return PREAMBULAR[i][0], "preambular", ""
+    i = next(i for i in range(len(OPERATIVE)) if m.group(f"o_{i}") is not None)
+    code = OPERATIVE[i][0]
+    if rest.startswith(("that ", "to ")) and not re.match(r"to\s+(?:express|instruct)\b", rest):
+        return None
+    if len(rest) > 300 or line.rstrip().endswith((";", ".")):
+        return None
+    if code == "resolves" and rest and not rest.startswith(("to express",)):
+        return None
+    return code, "operative", rest
+
+
+def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc, sd: SourceDocument) -> None:
+    container_sections = res.sections
+    annex: Annex | None = None
+    section: Section | None = None
+    pending_title = False
+    ctx = {"default_body": "pp", "default_number": res.number}
+    seen_keys: dict[int, dict[str, int]] = {}
+
+    def new_section(verb_phrase, verb, kind, addressees, ln):
+        nonlocal section
+        section = Section(verb_phrase=verb_phrase, verb=verb, kind=kind, addressees=addressees,
+                          span=doc.span(ln.no, ln.no))
+        keys = seen_keys.setdefault(id(container_sections), {})
+        base_key = slug(verb_phrase)
+        keys[base_key] = keys.get(base_key, 0) + 1
+        section.key = base_key if keys[base_key] == 1 else f"{base_key}-{keys[base_key]}"
+        if keys[base_key] > 1:
+            sd.findings.append(Finding("duplicate-label", f"section '{verb_phrase}' appears again in the same text; its URI ends in -{keys[base_key]}",
+                                       ln.clean.strip(), doc.span(ln.no, ln.no), "info"))
+        container_sections.append(section)
+        return section
+
+    for i, ln in enumerate(lines):
+        s = ln.clean.strip()
+        if not s:
+            continue
+        am = ANNEX_HEADING.match(s)
+        if am:
+            annex = Annex(number=am.group("n"), heading=s, title="", span=doc.span(ln.no, ln.no))
+            annex.key = f"annex-{am.group('n')}" if am.group("n") else "annex"
+            res.annexes.append(annex)
+            container_sections = annex.sections
+            section = None
+            pending_title = True
+            continue
+        if pending_title:
+            annex.title = s
+            pending_title = False
+            continue
+        if annex is not None:
+            annex.span = Span(annex.span.line_start, ln.no, annex.span.char_start, ln.start + len(ln.raw))
+        v = _verb(s) if not LABELED.match(ln.clean) else None
+        if v is not None:
+            verb, kind, rest = v
+            addressees, unknown = addressees_of(rest) if kind == "operative" else ([], [])
+            for u in unknown:
+                sd.findings.append(Finding("unknown-section", f"addressee not in data/reference/addressees.csv: {u!r}",
+                                           s, doc.span(ln.no, ln.no), "info"))
+            new_section(s.rstrip(" ,"), verb, kind, addressees, ln)
+            continue
+        lm = LABELED.match(ln.clean)
+        bm = BULLET.match(ln.clean)
+        if section is None:
+            if annex is not None:
+                # annex prose before any section: an implicit section of the annex
+                new_section("text", "text", "annex", [], ln)
+                section.key = "text" if section.key == "text" else section.key
+            else:
+                sd.findings.append(Finding("unknown-section", "text before the first section verb; kept as an unlabeled paragraph of 'text'",
+                                           s[:200], doc.span(ln.no, ln.no), "info"))
+                new_section("text", "text", "preambular", [], ln)
+        if lm:
+            raw_label = lm.group("label").replace(" ", "")
+            clause = Clause(label=None, printed_label=raw_label, former_label=None, label_change="unchanged",
+                            text=lm.group("text").strip(), span=doc.span(ln.no, ln.no))
+        elif bm or ln.clean.startswith("\t"):
+            clause = Clause(label=None, printed_label="•", former_label=None, label_change="unchanged",
+                            text=(bm.group("text") if bm else ln.clean).strip(), span=doc.span(ln.no, ln.no))
+        else:
+            clause = Clause(label=None, printed_label=None, former_label=None, label_change="unchanged",
+                            text=s, span=doc.span(ln.no, ln.no))
+        clause.citations = [c for c in doc.cites(ln, context=ctx) if not _self_citation(c, res)]
+        section.clauses.append(clause)
+        section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
+    for sec in res.sections + [s for a in res.annexes for s in a.sections]:
+        _structure(sec, doc, sd)
+
+
+def _self_citation(c: Citation, res: ResolutionText) -> bool:
+    return c.kind == "itu-resolution" and res.number is not None and c.key == ("pp", res.number)
+
+
+def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
+    """Nest sub-items, read labels through tracked changes, assign keys."""
+    flat = section.clauses
+    top_type = None
+    for c in flat:
+        if c.printed_label and c.printed_label != "•":
+            top_type = _ltype(c.printed_label)
+            break
+    tops: list[Clause] = []
+    for c in flat:
+        lt = _ltype(c.printed_label) if c.printed_label and c.printed_label != "•" else None
+        if c.printed_label is None and tops and tops[-1].printed_label is not None:
+            # an unlabeled paragraph after labeled clauses continues the previous clause
+            tops[-1].text += "\n" + c.text
+            tops[-1].citations += c.citations
+            tops[-1].span = Span(tops[-1].span.line_start, c.span.line_end, tops[-1].span.char_start, c.span.char_end)
+            continue
+        if tops and (c.printed_label == "•" or (lt is not None and lt != top_type)
+                     or (lt == "numeric" and "." in c.printed_label.strip(".") and top_type == "numeric")):
+            parent = tops[-1]
+            parent.children.append(c)
+            continue
+        tops.append(c)
+    section.clauses = tops
+    _assign(section.clauses, doc, sd, section.verb_phrase)
+
+
+def _ltype(label: str) -> str:
+    s = label.rstrip(")").rstrip(".")
+    if re.fullmatch(r"\d+(?:\.\d+)+", s):
+        return "numeric"
+    if re.fullmatch(r"\d+", s):
+        return "numeric"
+    if re.fullmatch(r"[ivx]+", s) and s in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"):
+        return "roman-or-letter"
+    return "letter"
+
+
+def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, prefix: str = "") -> None:
+    labeled = [c for c in clauses if c.printed_label not in (None, "•")]
+    plain = [c.printed_label.rstrip(")").rstrip(".") for c in labeled]
+    dotted = [p for p in plain if "." in p]
+    if dotted:
+        # sub-items such as 5.1: the last component counts
+        plain = [p.split(".")[-1] for p in plain]
+    kind = labels_mod.label_type(plain) if plain else None
+    rec = labels_mod.reconcile(plain, kind) if plain else None
+    readings = iter(rec.readings) if rec else iter(())
+    para = bullet = 0
+    used: set[str] = set()
+    for pos, c in enumerate(clauses, start=1):
+        c.position = pos
+        if c.printed_label is None:
+            para += 1
+            c.key = f"{prefix}p{para}"
+            c.label_change = "unchanged"
+        elif c.printed_label == "•":
+            bullet += 1
+            c.key = f"{prefix}bullet-{bullet}"
+            c.label_change = "unchanged"
+        else:
+            r = next(readings)
+            head = c.printed_label.rstrip(")").rstrip(".")
+            stem = head.rsplit(".", 1)[0] + "." if "." in head else ""
+            c.label = (stem + r.new) if r.new else None
+            c.former_label = (stem + r.old) if (r.old and r.old != r.new) else None
+            c.label_change = r.change
+            if r.new:
+                c.key = prefix + c.label
+            else:
+                c.key = f"{prefix}former-{stem}{r.old or head}"
+            if r.change in ("deleted", "uncertain") or (rec and not rec.reconciled):
+                msg = (f"in '{where}', clause printed '{c.printed_label}' does not fit the new numbering; read as deleted by a flattened tracked change"
+                       if r.change == "deleted" else
+                       f"in '{where}', clause label '{c.printed_label}' could be read more than one way; kept as printed")
+                sd.findings.append(Finding("label-uncertain", msg, c.text[:200], c.span,
+                                           "info" if r.change == "deleted" else "warning"))
+                if r.change == "uncertain" and c.label is None:
+                    c.label = head
+                    c.key = prefix + head
+            if r.change == "deleted":
+                for cit in c.citations:
+                    if cit.status == "current":
+                        cit.status = "deleted"
+                        cit.note = ((cit.note + "; ") if cit.note else "") + "in a clause read as deleted"
+        if c.key in used:
+            n = 2
+            while f"{c.key}-{n}" in used:
+                n += 1
+            sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
+                                       c.text[:200], c.span))
+            c.key = f"{c.key}-{n}"
+        used.add(c.key)
+        if c.children:
+            _assign(c.children, doc, sd, where, prefix=c.key + "-")

@@ -1,0 +1,154 @@
+"""The one place where resgraph mints URIs (ARCHITECTURE.md, "URI scheme").
+
+Every data URI lives under one configurable base.  Paths are stable and pinned by
+tests; change them only with a migration note.
+
+>>> u = URIs("http://127.0.0.1:8000/")
+>>> u.resolution("pp", "71")
+'http://127.0.0.1:8000/id/resolution/pp/71'
+>>> u.version("pp", "11", "Dubai", "2018")
+'http://127.0.0.1:8000/id/resolution/pp/11/dubai-2018'
+>>> u.clause(u.section(u.version("pp", "11", "Dubai", "2018"), "instructs the Secretary-General"), "10")
+'http://127.0.0.1:8000/id/resolution/pp/11/dubai-2018/instructs-the-secretary-general/10'
+>>> u.un("A/RES/70/1")
+'http://127.0.0.1:8000/id/un/A/RES/70/1'
+>>> sdg_target("9.c")
+'http://metadata.un.org/sdg/9.c'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+#: ``{body}`` slugs allowed in resolution URIs (ARCHITECTURE.md).
+BODIES = ("pp", "council", "wtdc", "wtsa", "ra", "wrc", "wcit", "wtpf")
+
+SDG_BASE = "http://metadata.un.org/sdg/"
+UNDOCS_BASE = "https://undocs.org/"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: ``"Buenos Aires"`` → ``buenos-aires``.
+
+    >>> slug("instructs the Secretary-General, in cooperation with the Directors")
+    'instructs-the-secretary-general-in-cooperation-with-the-directors'
+    >>> slug("Florianópolis")
+    'florianopolis'
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9.]+", "-", text.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", text).strip(".-")
+
+
+def label_slug(label: str) -> str:
+    """A clause label as a path segment: ``5.1`` stays, ``2 iii)`` → ``2-iii``, ``a)`` → ``a``."""
+    s = re.sub(r"[()\s]+", "-", label.strip()).strip("-").lower()
+    s = re.sub(r"[^a-z0-9.\-]", "", s)
+    return re.sub(r"-{2,}", "-", s)
+
+
+def version_slug(place: str, year: str | int) -> str:
+    """``("Dubai", 2018)`` → ``dubai-2018``."""
+    return f"{slug(place)}-{year}"
+
+
+class URIs:
+    """Mint URIs under ``base`` (which ends with ``/``)."""
+
+    def __init__(self, base: str):
+        if not base.endswith("/"):
+            base += "/"
+        self.base = base
+
+    # -- resolutions -----------------------------------------------------------
+    def resolution(self, body: str, number: str) -> str:
+        if body not in BODIES:
+            raise ValueError(f"unknown body slug {body!r}; expected one of {', '.join(BODIES)}")
+        return f"{self.base}id/resolution/{body}/{quote(str(number), safe='.-')}"
+
+    def draft(self, body: str, label: str) -> str:
+        return f"{self.base}id/resolution/{body}/draft-{slug(label)}"
+
+    def version(self, body: str, number: str, place: str, year: str | int) -> str:
+        return f"{self.resolution(body, number)}/{version_slug(place, year)}"
+
+    def version_of_work(self, work_uri: str, place: str, year: str | int) -> str:
+        return f"{work_uri}/{version_slug(place, year)}"
+
+    def section(self, parent_uri: str, words: str) -> str:
+        return f"{parent_uri}/{slug(words)}"
+
+    def clause(self, section_uri: str, label: str) -> str:
+        return f"{section_uri}/{label_slug(label)}"
+
+    def annex(self, version_uri: str, n: str | int | None) -> str:
+        return f"{version_uri}/annex-{n}" if n not in (None, "") else f"{version_uri}/annex"
+
+    # -- other things ----------------------------------------------------------
+    def proposal(self, symbol: str) -> str:
+        return f"{self.base}id/proposal/{quote(symbol, safe='/')}"
+
+    def document(self, doc_slug: str) -> str:
+        return f"{self.base}id/document/{doc_slug}"
+
+    def un(self, symbol: str) -> str:
+        return f"{self.base}id/un/{quote(symbol, safe='/')}"
+
+    def instrument(self, kind: str, body: str, number: str) -> str:
+        return f"{self.base}id/{slug(kind)}/{slug(body)}/{quote(number, safe='.-/')}"
+
+    def strategic_plan(self, period: str, kind: str, code: str) -> str:
+        return f"{self.base}id/strategic-plan/{period}/{slug(kind)}/{quote(code, safe='.-')}"
+
+    def concept(self, scheme: str, code: str) -> str:
+        """Data-level SKOS concepts (e.g. addressees): ``id/{scheme}/{code}``."""
+        return f"{self.base}id/{scheme}/{slug(code)}"
+
+    def finding(self, doc_slug: str, n: int) -> str:
+        return f"{self.base}id/finding/{doc_slug}/{n}"
+
+    def citation(self, citing_uri: str, n: int) -> str:
+        return f"{citing_uri}#citation-{n}"
+
+    # -- named graphs ----------------------------------------------------------
+    def document_graph(self, doc_slug: str) -> str:
+        return f"{self.base}graph/document/{doc_slug}"
+
+    @property
+    def inferred_graph(self) -> str:
+        return f"{self.base}graph/inferred"
+
+    @property
+    def ontology_graph(self) -> str:
+        return f"{self.base}graph/ontology"
+
+    @property
+    def reference_graph(self) -> str:
+        return f"{self.base}graph/reference"
+
+    # -- web -------------------------------------------------------------------
+    def is_ours(self, uri: str) -> bool:
+        return uri.startswith(self.base + "id/")
+
+    def doc_url(self, uri: str) -> str:
+        """``…/id/x`` → ``…/doc/x`` (the 303 target)."""
+        if not self.is_ours(uri):
+            raise ValueError(f"not one of our resource URIs: {uri}")
+        return self.base + "doc/" + uri[len(self.base) + 3:]
+
+
+def undocs(symbol: str) -> str:
+    return UNDOCS_BASE + symbol
+
+
+def sdg_goal(n: str | int) -> str:
+    return f"{SDG_BASE}{int(n)}"
+
+
+def sdg_target(code: str) -> str:
+    return f"{SDG_BASE}{code}"
+
+
+def sdg_indicator(unsd_code: str) -> str:
+    return f"{SDG_BASE}{unsd_code}"
