@@ -8,7 +8,10 @@ only its old one.  Neither sequence may skip: the old labels of a section count
 
 :func:`reconcile` finds every reading of a section's printed labels that makes both
 sequences consecutive, preferring unchanged and explicitly renumbered clauses to
-inserted or deleted ones, and reports where the best readings disagree.
+inserted or deleted ones, and reports where the best readings disagree.  The same
+label printed twice in a row (``a)`` … ``a)``) is a clause *replaced* under its
+label: one of the two is deleted old text, the other the new text; which is which
+the labels cannot tell (the caller decides, see :func:`pipeline.parse._assign`).
 
 >>> [(r.old, r.new, r.change) for r in reconcile(["1", "21", "32"]).readings]
 [('1', None, 'deleted'), ('2', '1', 'renumbered'), ('3', '2', 'renumbered')]
@@ -27,7 +30,7 @@ ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii
          "xvi", "xvii", "xviii", "xix", "xx"]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-COST = {"unchanged": 0, "renumbered": 0, "inserted": 1, "deleted": 1}
+COST = {"unchanged": 0, "renumbered": 0, "inserted": 1, "deleted": 1, "replaced": 1}
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Reading:
     printed: str
     old: str | None
     new: str | None
-    change: str          # unchanged | renumbered | inserted | deleted | uncertain
+    change: str          # unchanged | renumbered | inserted | deleted | replaced | uncertain
 
 
 @dataclass
@@ -99,9 +102,13 @@ def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
         for oa, ob, a, b in _splits(s, kind):
             if oa == old + 1 and ob == new + 1:
                 options.append(("renumbered", a, b, oa, ob))
+        # the same label twice in a row: a clause replaced by a new one under the same label
+        if v is not None and v == old + 1 and v == new + 1 and i + 1 < n and printed[i + 1] == s:
+            options.append(("replaced", s, s, v, v))
         top, paths = None, []
         for change, o, nw, so, sn in options:
-            c, rest = best(i + 1, so, sn)
+            step = 2 if change == "replaced" else 1
+            c, rest = best(i + step, so, sn)
             if c == 10**6:
                 continue
             c += COST[change]
@@ -109,7 +116,10 @@ def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
                 top, paths = c, []
             if c == top:
                 for r in rest[:4]:
-                    paths.append(((change, o, nw),) + r)
+                    if change == "replaced":
+                        paths.append((("replaced", o, nw), ("replaced", o, nw)) + r)
+                    else:
+                        paths.append(((change, o, nw),) + r)
         if top is None:
             return 10**6, ()
         return top, tuple(paths[:8])

@@ -80,7 +80,7 @@ RES_HEADING = re.compile(r"^RESOLUTION\s+(?P<num>\d+)\s*\((?P<rev>.*)\)\s*$")
 DRAFT_HEADING = re.compile(r"^Draft\s+New\s+Resolution\s*\[(?P<label>[^\]]+)\]\s*$", re.I)
 ANNEX_HEADING = re.compile(r"^ANNEX\s*(?P<n>\d+)?\s+(?:TO|to)\s+RESOLUTION\s+(?P<num>\d+)\s*(?:\((?P<rev>.*)\))?\s*$", re.I)
 CONFERENCE_LINE = re.compile(r"^The\s+Plenipotentiary\s+Conference\s+of\s+the\s+International\s+Telecommunication\s+Union\s*\((?P<rev>[^)]*)\)")
-LABELED = re.compile(r"^(?P<label>\d+(?:\.\d+)*\.?|[a-z]{1,2}\s?\)|[ivx]+\))\t+(?P<text>.*)$")
+LABELED = re.compile(r"^(?P<label>\d+(?:\.\d+)*\.?|[a-z]{1,2}\s?\)|[ivx]+\)) ?\t+(?P<text>.*)$")
 BULLET = re.compile(r"^(?P<label>[–•·\-+])\t+(?P<text>.*)$")
 ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]\d*|\[image:[^\]]*\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]")
@@ -476,6 +476,11 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
     tops: list[Clause] = []
     for c in flat:
         lt = _ltype(c.printed_label) if c.printed_label and c.printed_label != "•" else None
+        if lt == "roman-or-letter" and top_type == "letter" and tops and tops[-1].printed_label:
+            prev = tops[-1].printed_label.rstrip(")")[-1:]
+            cur = c.printed_label.rstrip(")")
+            if len(cur) == 1 and prev and ord(cur) == ord(prev) + 1:
+                lt = "letter"  # "i)" after "h)" is the letter i, not a roman sub-item
         if c.printed_label is None and tops and tops[-1].printed_label is not None:
             # an unlabeled paragraph after labeled clauses continues the previous clause
             tops[-1].text += "\n" + c.text
@@ -490,6 +495,40 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
         tops.append(c)
     section.clauses = tops
     _assign(section.clauses, doc, sd, section.verb_phrase)
+
+
+def _years(text: str) -> int:
+    ys = [int(y) for y in re.findall(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", text)]
+    return max(ys) if ys else 0
+
+
+def _order_replaced(labeled: list[Clause], readings: list, sd: SourceDocument) -> None:
+    """For a clause printed twice under one label, read the one that mentions the later
+    year as the new text and the other as deleted; without a difference, both stay uncertain."""
+    i = 0
+    while i < len(readings) - 1:
+        a, b = readings[i], readings[i + 1]
+        if a.change == "replaced" and b.change == "replaced":
+            ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
+            kind = labels_mod.Reading
+            if ya == yb:
+                readings[i] = kind(a.printed, a.old, a.new, "uncertain")
+                readings[i + 1] = kind(b.printed, b.old, None, "uncertain")
+                note = "neither mentions a later year; the second is kept apart as uncertain"
+            elif ya > yb:
+                readings[i] = kind(a.printed, None, a.new, "inserted")
+                readings[i + 1] = kind(b.printed, b.old, None, "deleted")
+                note = f"the first mentions {ya}, the second only {yb}: the first is read as the new text"
+            else:
+                readings[i] = kind(a.printed, a.old, None, "deleted")
+                readings[i + 1] = kind(b.printed, None, b.new, "inserted")
+                note = f"the second mentions {yb}, the first only {ya}: the second is read as the new text"
+            sd.findings.append(Finding("label-uncertain", f"label '{a.printed}' is printed twice in a row (a clause replaced by a flattened tracked change); {note}",
+                                       labeled[i].text[:160], Span(labeled[i].span.line_start, labeled[i + 1].span.line_end,
+                                                                   labeled[i].span.char_start, labeled[i + 1].span.char_end), "info"))
+            i += 2
+            continue
+        i += 1
 
 
 def _ltype(label: str) -> str:
@@ -512,7 +551,9 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
         plain = [p.split(".")[-1] for p in plain]
     kind = labels_mod.label_type(plain) if plain else None
     rec = labels_mod.reconcile(plain, kind) if plain else None
-    readings = iter(rec.readings) if rec else iter(())
+    readings = list(rec.readings) if rec else []
+    _order_replaced(labeled, readings, sd)
+    readings = iter(readings)
     para = bullet = 0
     used: set[str] = set()
     for pos, c in enumerate(clauses, start=1):
@@ -534,6 +575,8 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
             c.label_change = r.change
             if r.new:
                 c.key = prefix + c.label
+            elif r.change == "uncertain":
+                c.key = f"{prefix}uncertain-{stem}{r.old or head}"
             else:
                 c.key = f"{prefix}former-{stem}{r.old or head}"
             if r.change in ("deleted", "uncertain") or (rec and not rec.reconciled):
@@ -542,14 +585,14 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
                        f"in '{where}', clause label '{c.printed_label}' could be read more than one way; kept as printed")
                 sd.findings.append(Finding("label-uncertain", msg, c.text[:200], c.span,
                                            "info" if r.change == "deleted" else "warning"))
-                if r.change == "uncertain" and c.label is None:
+                if r.change == "uncertain" and c.label is None and not (rec and rec.reconciled):
                     c.label = head
                     c.key = prefix + head
-            if r.change == "deleted":
+            if r.change in ("deleted", "uncertain") and c.label is None:
                 for cit in c.citations:
                     if cit.status == "current":
-                        cit.status = "deleted"
-                        cit.note = ((cit.note + "; ") if cit.note else "") + "in a clause read as deleted"
+                        cit.status = "deleted" if r.change == "deleted" else "uncertain"
+                        cit.note = ((cit.note + "; ") if cit.note else "") + f"in a clause read as {r.change}"
         if c.key in used:
             n = 2
             while f"{c.key}-{n}" in used:

@@ -1,0 +1,268 @@
+"""The commands of ``resgraph`` (registered by :mod:`pipeline.cli`)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from .cli import UserError, make_settings, settings_options
+
+
+def _echo_err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _print_report(report, fmt: str, limit: int | None = 40) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in report.results], indent=2, ensure_ascii=False))
+        return
+    shown = report.results if limit is None else report.results[:limit]
+    for r in shown:
+        where = f"line {r.line}: " if r.line else ""
+        click.echo(f"{r.severity.upper():9} {where}{r.message}  [{r.focus}]" + (f"  «{r.quote}»" if r.quote else ""))
+    if limit is not None and len(report.results) > limit:
+        click.echo(f"… and {len(report.results) - limit} more (use --format json for all)")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@settings_options
+@click.option("--quiet", "-q", is_flag=True, help="Print only the closing summary.")
+def build(sources, base, store_dir, quiet):
+    """Parse, map, reason, validate and publish SOURCES (default: data/sources/).
+
+    Publishing is atomic: a failed or interrupted build leaves the previous graph
+    published.  Exit status 1 when a source cannot be read or the graph has SHACL
+    violations.
+    """
+    from .build import BuildError, build as run_build
+
+    settings = make_settings(base, store_dir)
+    t0 = time.perf_counter()
+
+    def progress(stage, msg):
+        if not quiet:
+            _echo_err(f"[{time.perf_counter() - t0:6.2f}s] {stage:9} {msg}")
+
+    try:
+        res = run_build(list(sources) or None, settings=settings, progress=progress)
+    except BuildError as e:
+        if e.report is not None:
+            rep = e.report
+            rep.results = rep.violations
+            _print_report(rep, "text", limit=20)
+        raise UserError(str(e)) from None
+    c = res.counts
+    _echo_err(f"built {c['documents']} document(s): {c['proposals']} proposals, {c['resolutions']} resolution texts, "
+              f"{c['clauses']} clauses, {c['citations']} citations, {c['triples']} triples, "
+              f"{c['violations']} violations, {c['findings']} findings, {time.perf_counter() - t0:.2f} s")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@settings_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("--strict", is_flag=True, help="Also exit 1 on findings about the sources (broken or ambiguous references).")
+def validate(sources, base, store_dir, fmt, strict):
+    """Validate SOURCES (parsed and mapped, nothing published) or, with none, the published graph.
+
+    Prints SHACL results and the findings about the source documents, each with its
+    source line.  Exit 1 on violations, and with --strict on findings too.
+    """
+    from .build import BuildError, build as run_build
+    from .validate import Report, Result
+
+    settings = make_settings(base, store_dir)
+    if sources:
+        try:
+            res = run_build(list(sources), settings=settings, publish=False)
+            report = res.report
+            docs = [r.doc for r in res.docs]
+        except BuildError as e:
+            if e.report is None:
+                raise UserError(str(e)) from None
+            report, docs = e.report, []
+        for d in docs:
+            for f in d.findings:
+                report.results.append(Result(f.severity, d.slug, f"{f.kind}: {f.message}", line=f.span.line_start,
+                                             quote=f.quote[:160], source="finding"))
+    else:
+        report = _published_findings(settings)
+    if fmt == "turtle":
+        click.echo(_report_turtle(report))
+    else:
+        _print_report(report, fmt, limit=None)
+    v = len(report.violations)
+    w = report.count("warning")
+    i = report.count("info")
+    _echo_err(f"{v} violation(s), {w} warning(s), {i} note(s)")
+    if v or (strict and (w or i)):
+        sys.exit(1)
+
+
+def _published_findings(settings):
+    from .query import run
+    from .store import StoreError, open_current
+    from .validate import Report, Result, graph_checks
+
+    try:
+        st, _gen = open_current(settings)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    report = graph_checks(st)
+    q = """SELECT ?f ?kind ?msg ?line ?quote WHERE {
+        ?f a rg:Finding ; rg:findingKind ?k ; rg:message ?msg ; rg:lineStart ?line .
+        ?k skos:notation ?kind . OPTIONAL { ?f rg:quote ?quote } } ORDER BY ?line"""
+    _vars, rows = run(q, st)
+    for f, kind, msg, line, quote in rows:
+        report.results.append(Result("warning", f.value, f"{kind.value}: {msg.value}", line=int(line.value),
+                                     quote=quote.value[:160] if quote else None, source="finding"))
+    return report
+
+
+def _report_turtle(report) -> str:
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SH
+
+    g = Graph()
+    g.bind("sh", SH)
+    r0 = BNode()
+    g.add((r0, RDF.type, SH.ValidationReport))
+    g.add((r0, SH.conforms, Literal(report.conforms)))
+    sev = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
+    for r in report.results:
+        b = BNode()
+        g.add((r0, SH.result, b))
+        g.add((b, RDF.type, SH.ValidationResult))
+        g.add((b, SH.resultSeverity, sev[r.severity]))
+        g.add((b, SH.resultMessage, Literal(r.message)))
+        if r.focus.startswith("http"):
+            g.add((b, SH.focusNode, URIRef(r.focus)))
+        if r.path:
+            g.add((b, SH.resultPath, URIRef(r.path)))
+    return g.serialize(format="turtle")
+
+
+def _parse_params(params) -> dict[str, str]:
+    out = {}
+    for p in params:
+        if "=" not in p:
+            raise UserError(f"parameter {p!r} must be key=value, e.g. -p target=\"UNGA 70/1\"")
+        k, v = p.split("=", 1)
+        if not k.strip():
+            raise UserError(f"parameter {p!r} has no name")
+        out[k.strip()] = v
+    return out
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="Output format; csv, tsv and json always carry full URIs.")
+@click.option("--list", "list_", is_flag=True, help="List the canned queries, one line each.")
+@click.option("--describe", metavar="NAME", help="Print a canned query's header (summary, parameters, example).")
+@click.option("-q", "--query", "adhoc", metavar="SPARQL", help="Run ad-hoc SPARQL instead of a canned query.")
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead of the embedded store.")
+@settings_options
+def query(name, params, fmt, list_, describe, adhoc, endpoint, base, store_dir):
+    """Run the canned query NAME from queries/ (or -q SPARQL) and print the answer."""
+    from . import query as qmod
+    from .store import StoreError, open_current
+
+    settings = make_settings(base, store_dir)
+    try:
+        if list_:
+            for q in qmod.catalogue(settings).values():
+                click.echo(f"{q.name:22} {q.summary}")
+            return
+        if describe:
+            q = qmod.get(describe, settings)
+            click.echo(q.header)
+            return
+        if adhoc and name:
+            raise UserError("give either a query NAME or -q SPARQL, not both")
+        if not adhoc and not name:
+            raise UserError("name a canned query (resgraph query --list) or give -q SPARQL")
+        values = _parse_params(params)
+        if adhoc:
+            if values:
+                raise UserError("-p parameters apply to canned queries only")
+            q, bindings = adhoc, None
+        else:
+            q = qmod.get(name, settings)
+            bindings = qmod.bind(q, values, settings)
+        if endpoint:
+            try:
+                from .remote import run_remote_query
+            except ImportError:
+                raise UserError("remote endpoints are not supported in this build") from None
+            variables, rows = run_remote_query(endpoint, q.text if hasattr(q, "text") else q, bindings or [{}])
+        else:
+            try:
+                st, _gen = open_current(settings)
+            except StoreError as e:
+                raise UserError(str(e)) from None
+            variables, rows = qmod.run(q, st, bindings)
+        click.echo(qmod.render(variables, rows, fmt), nl=False)
+    except qmod.QueryError as e:
+        raise UserError(str(e)) from None
+
+
+EXPORT_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="nq", show_default=True,
+              help="nq/trig keep the named graphs; nt/ttl/jsonld merge them.")
+@settings_options
+def export(fmt, base, store_dir):
+    """Write the published graph (asserted + inferred) to stdout."""
+    from .store import StoreError, open_current
+    from .vocab import PREFIXES
+
+    settings = make_settings(base, store_dir)
+    try:
+        st, _gen = open_current(settings)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    out = sys.stdout.buffer
+    if fmt in ("nq", "trig"):
+        st.dump(out, format=EXPORT_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+        return
+    triples = {}
+    for q in st.quads_for_pattern(None, None, None, None):
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        triples[str(t)] = t
+    ox.serialize(triples.values(), out, format=EXPORT_FORMATS[fmt],
+                 prefixes=PREFIXES if fmt in ("ttl",) else None)
+
+
+@click.command()
+@click.argument("generation", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the generations kept on disk.")
+@settings_options
+def restore(generation, list_, base, store_dir):
+    """Publish an earlier generation again (default: the one before the current)."""
+    from .store import StoreError, current, generations, restore as do_restore
+
+    settings = make_settings(base, store_dir)
+    try:
+        if list_:
+            cur = current(settings)
+            for g in generations(settings):
+                mark = "*" if cur and g.name == cur.name else " "
+                click.echo(f"{mark} {g.name}  {g.meta.get('quads', '?')} quads  {g.meta.get('published_at', '')}")
+            return
+        g = do_restore(generation, settings=settings)
+        _echo_err(f"published generation {g.name} again")
+    except StoreError as e:
+        raise UserError(str(e)) from None
