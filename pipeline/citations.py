@@ -74,9 +74,16 @@ def parse_revisions(s: str) -> tuple[Revision | None, Revision | None, list[str]
         if y2:
             split = _split_glued_place(place_raw)
             if split:
-                revs.append(Revision(split[0], y1, rev))
-                revs.append(Revision(split[1], y2, rev))
-                notes.append(f"glued revision {place_raw.strip()}, {y1}{y2} read as {split[0]}, {y1} → {split[1]}, {y2}")
+                # Word may print the places new→old but the years old→new ("Buenos AiresDubai,
+                # 20142017"): pair them so that both are conferences that took place.
+                straight = [(split[0], y1), (split[1], y2)]
+                crossed = [(split[1], y1), (split[0], y2)]
+                known = lambda pairs: sum(1 for p, y in pairs if bodies_for(p, y))  # noqa: E731
+                pairs = crossed if known(crossed) > known(straight) else straight
+                revs.append(Revision(pairs[0][0], pairs[0][1], rev))
+                revs.append(Revision(pairs[1][0], pairs[1][1], rev))
+                notes.append(f"glued revision {place_raw.strip()}, {y1}{y2} read as {pairs[0][0]}, {pairs[0][1]} → {pairs[1][0]}, {pairs[1][1]}"
+                             + (" (places printed new first)" if pairs is crossed else ""))
             else:
                 place, known = canonical_place(place_raw)
                 revs.append(Revision(place, y1, rev))
@@ -93,7 +100,11 @@ def parse_revisions(s: str) -> tuple[Revision | None, Revision | None, list[str]
         return None, revs[0], notes
     if len(revs) > 2:
         notes.append(f"more than two revisions in {s!r}; kept the first and the last")
-    return revs[0], revs[-1], notes
+    old, new = revs[0], revs[-1]
+    if int(old.year) > int(new.year):
+        notes.append(f"revisions printed new first ({new} after {old}); the later year is read as the new one")
+        old, new = new, old
+    return old, new, notes
 
 
 def is_known_conference(rev: Revision) -> bool:
@@ -127,7 +138,7 @@ def _body_from_phrase(phrase: str) -> str:
 
 # ------------------------------------------------------------ ITU resolutions ---
 
-_NUM_LIST = r"\d{1,4}(?![\d/])(?:\s*,\s*\d{1,4}(?![\d/]))*(?:\s*,?\s*and\s+\d{1,4}(?![\d/]))?"
+_NUM_LIST = r"\d{1,4}(?![\d/])(?:\s*(?:,\s*(?:and\s+)?|and\s+)\d{1,4}(?![\d/]))*"
 _ITU_RE = re.compile(
     r"\b(?P<word>[Rr]esolutions?)\s+(?P<itur>ITU[\-\u2011]?R\s+)?(?P<nums>" + _NUM_LIST + r")"
     r"(?:\s*\((?P<rev>[^()]*\d{4}[^()]*)\))?")
@@ -269,7 +280,8 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
                     word = bb.group("b").lower()
                     body = "council" if word == "council" else re.sub(r"-\d\d$", "", word)
         if body is None and new is not None:
-            cands = bodies_for(new.place, new.year)
+            # WRC resolutions are cited "(Rev.WRC-15)", never by place and year
+            cands = [b for b in bodies_for(new.place, new.year) if b != "wrc"]
             if len(cands) == 1:
                 body = cands[0]
                 notes.append(f"body not stated; {new.place} {new.year} was only {cands[0].upper()}")
@@ -376,5 +388,5 @@ def parse_target(text: str) -> list[Citation]:
     if m:
         body = t.split()[0].lower()
         return [Citation("itu-resolution", (body if body != "ra" else "ra", m.group(1)), text, _default_span(0, len(t)))]
-    found = [c for c in find_citations(t) if c.status in ("current", "inserted")]
+    found = [c for c in find_citations(t) if c.status in ("current", "inserted", "uncertain")]
     return found

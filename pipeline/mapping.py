@@ -136,8 +136,8 @@ class Mapper:
         self.add(pu, RG.concerns, work)
         if r.suppressed:
             # SUP: the proposal concerns the version in force; nothing new is proposed
-            if r.new_revision:
-                v = self.version(work, r.new_revision, "referenced", label)
+            if r.old_revision:
+                v = self.version(work, r.old_revision, "referenced", label)
                 self.add(pu, RG.concerns, v)
             return
         if r.new_revision is None:

@@ -336,7 +336,10 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
                                        doc.span(head_line.no, head_line.no), "info"))
         prop.target_kind = "resolution"
     if prop.action == "SUP":
+        # the heading names the version in force that the proposal would abrogate
         res.suppressed = True
+        if res.old_revision is None:
+            res.old_revision, res.new_revision = res.new_revision, None
     res.only_part = f"annex-{annex_only}" if annex_only else None
     # title: the line after the heading (when the heading is in `content`)
     idx = 0

@@ -1,0 +1,69 @@
+"""Citation reading (pipeline.citations); every input string is copied from the seed."""
+import pytest
+
+from pipeline.citations import find_citations, parse_revisions, parse_target
+
+
+def keys(text):
+    return [(c.kind, c.key, c.status) for c in find_citations(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "UNGA Resolution 70/1, on transforming our world",                 # line 289
+    "Resolution 70/1 of the United Nations General Assembly (UNGA) on", # line 167
+    "paragraph 15 in the document A/Res/70/1 of the UN Assembly on",    # line 2771
+])
+def test_unga_70_1_in_every_shape(text):
+    assert ("un", ("A/RES/70/1",), "current") in keys(text)
+
+
+def test_glued_unga_symbol_is_split_never_published_glued():
+    # line 287
+    k = keys("Resolution 68/19872/200 of the United Nations General Assembly (UNGA), on")
+    assert ("un", ("A/RES/68/198",), "deleted") in k
+    assert ("un", ("A/RES/72/200",), "inserted") in k
+    assert not any("19872" in key[0] for _, key, _ in k)
+
+
+def test_wtdc_23_is_not_pp_23():
+    # line 1519
+    k = keys("Resolution 23 (Rev. DubaiBuenos Aires, 20142017) of the World Telecommunication Development Conference (WTDC), on")
+    assert ("itu-resolution", ("wtdc", "23"), "current") in k
+    assert not any(key == ("pp", "23") for _, key, _ in k)
+
+
+def test_lists_of_this_conference():
+    k = keys("Resolutions 102, 130, 133 and 180 (Rev. Busan, 2014) of this conference")
+    assert [key for _, key, _ in k] == [("pp", "102"), ("pp", "130"), ("pp", "133"), ("pp", "180")]
+
+
+def test_itu_r_and_other_un_organs():
+    assert ("itu-resolution", ("ra", "48"), "current") in keys("Resolution ITU-R 48 (Rev. Geneva, 20122015) of the Radiocommunication Assembly")
+    assert ("un", ("E/RES/2012/24",), "current") in keys("ECOSOC Resolution 2012/24, on mainstreaming")
+    assert ("un", ("A/HRC/RES/20/8",), "current") in keys("United Nations Human Rights Council Resolution 20/8, adopted on 5 July 2012")
+
+
+@pytest.mark.parametrize("text", [
+    "the final report on Question 221/1 (Securing information",            # ITU-D Question, not UN
+    "Supplement 2 to Recommendation ITUT D.50 (05/2013), to complete",      # a date
+    "(Council Documents C09/55 and C16/49)",                                  # Council documents
+])
+def test_not_un_documents(text):
+    assert not [k for k in keys(text) if k[0] == "un"]
+
+
+def test_glued_revision():
+    old, new, _ = parse_revisions("Rev. DubaiBuenos Aires, 20142017")
+    assert (old.place, old.year, new.place, new.year) == ("Dubai", "2014", "Buenos Aires", "2017")
+
+
+@pytest.mark.parametrize("typed,key", [
+    ("UNGA 70/1", ("A/RES/70/1",)),
+    ("A/RES/70/1", ("A/RES/70/1",)),
+    ("Resolution 70/1 of the United Nations General Assembly", ("A/RES/70/1",)),
+    ("WTDC 23", ("wtdc", "23")),
+    ("SDG 9", ("goal", "9")),
+    ("target 9.c", ("target", "9.c")),
+])
+def test_query_targets_use_the_same_reading(typed, key):
+    assert [c.key for c in parse_target(typed)] == [key]
