@@ -82,6 +82,7 @@ class RG(DefinedNamespace):
     charStart: URIRef
     charEnd: URIRef
     sha256: URIRef
+    truncatedResult: URIRef
 
 
 class ELI(DefinedNamespace):

@@ -1,0 +1,434 @@
+"""The Starlette application behind ``resgraph serve`` (ARCHITECTURE.md, "HTTP").
+
+Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparql`,
+:mod:`.dataset` or :mod:`.void` for the answer, and picks a representation with
+:func:`.negotiation.negotiate`.
+
+=====================  =====================================================================
+``/``                  home page: counts, example questions, links
+``/query``             query editor (vendored YASGUI, works offline)
+``/sparql``            SPARQL 1.1 Protocol, query only; service description without a query
+``/id/…``              303 See Other → ``/doc/…`` (404 if the URI appears nowhere)
+``/doc/…[.ext]``       the description, negotiated or fixed by suffix
+``/context.jsonld``    the JSON-LD context our JSON-LD documents point to
+``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated
+``/validation``        findings (``rg:Finding``) published with the graph
+``/.well-known/void``  VoID
+``/dumps/resgraph.nq.gz``  gzipped N-Quads of the current generation
+=====================  =====================================================================
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlencode
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import store as store_mod
+from ..settings import Settings
+from ..vocab import PREFIXES, RG, ontology_graph
+from . import dataset, describe as describe_mod, sparql as sparql_mod
+from .middleware import BodyLimit, BodyTooLarge, CORS
+from .negotiation import (BY_SUFFIX, HTML, RDF_TYPES, RESOURCE_TYPES, BadAccept, Format, negotiate,
+                          supported_list)
+from .void import service_description, void_description
+from .worker import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+
+log = logging.getLogger("resgraph.server")
+HERE = Path(__file__).resolve().parent
+TRUNCATED_MARKER = str(RG.truncatedResult)  # label only, never dereferenced
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_ROW_LIMIT = 10_000
+DEFAULT_MAX_BODY = 1_000_000
+
+
+class Config:
+    """Server limits; one object so that tests and the CLI set them the same way."""
+
+    def __init__(self, *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT,
+                 max_body: int = DEFAULT_MAX_BODY):
+        self.workers, self.timeout, self.row_limit, self.max_body = workers, timeout, row_limit, max_body
+
+
+def _jinja() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def _plain(status: int, text: str, headers: dict | None = None) -> PlainTextResponse:
+    return PlainTextResponse(text.rstrip("\n") + "\n", status_code=status, headers=headers)
+
+
+def _choose(request: Request, offers, fixed: Format | None = None) -> Format:
+    if fixed is not None:
+        return fixed
+    try:
+        fmt = negotiate(request.headers.get("accept"), offers)
+    except BadAccept as e:
+        raise sparql_mod.ProtocolError(400, str(e)) from None
+    if fmt is None:
+        raise sparql_mod.ProtocolError(406, f"not acceptable; supported media types: {supported_list(offers)}")
+    return fmt
+
+
+def _server_root(request: Request) -> str:
+    return str(request.base_url)
+
+
+# -------------------------------------------------------------- examples ---
+
+def example_queries(base: str) -> list[tuple[str, str]]:
+    """Questions shown on the home page (fixed text; IRIs from settings and the closed vocab)."""
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rg", "eli", "cito", "dcterms", "prov"))
+    target = f"<{base}id/un/A/RES/70/1>"
+    return [
+        ("Which clauses cite UN General Assembly resolution A/RES/70/1 (the 2030 Agenda)?",
+         prologue + "SELECT ?resolution ?number ?title ?clause ?label WHERE {\n"
+         f"  ?clause a rg:Clause ; cito:cites {target} ; eli:number ?label .\n"
+         "  ?version eli:has_part+ ?clause .\n  ?resolution dcterms:hasVersion ?version .\n"
+         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n"
+         "} ORDER BY ?number ?label"),
+        ("Resolutions and their versions",
+         prologue + "SELECT ?resolution ?number ?title ?version WHERE {\n  ?resolution a rg:Resolution ; dcterms:hasVersion ?version .\n"
+         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n} ORDER BY ?number"),
+        ("What do resolutions cite most?",
+         prologue + "SELECT ?cited (COUNT(DISTINCT ?clause) AS ?clauses) WHERE {\n  ?clause a rg:Clause ; cito:cites ?cited .\n"
+         "} GROUP BY ?cited ORDER BY DESC(?clauses) LIMIT 20"),
+        ("Proposals and what they do",
+         prologue + "SELECT ?proposal ?action ?target WHERE {\n  ?proposal a rg:Proposal .\n"
+         "  OPTIONAL { ?proposal rg:action ?action }\n  OPTIONAL { ?proposal rg:concerns ?target }\n} ORDER BY ?proposal"),
+        ("Findings a librarian should check",
+         prologue + "SELECT ?finding ?message ?quote ?line WHERE {\n  ?finding a rg:Finding ; rg:message ?message .\n"
+         "  OPTIONAL { ?finding rg:quote ?quote }\n  OPTIONAL { ?finding rg:lineStart ?line }\n} ORDER BY ?finding"),
+    ]
+
+
+FINDINGS_QUERY = (
+    "SELECT ?finding ?kind ?kindLabel ?message ?quote ?line ?source ?about WHERE {\n"
+    f"  ?finding a <{RG.Finding}> .\n"
+    f"  OPTIONAL {{ ?finding <{RG.message}> ?message }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.quote}> ?quote }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.lineStart}> ?line }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.findingKind}> ?kind OPTIONAL {{ ?kind <http://www.w3.org/2004/02/skos/core#prefLabel> ?kindLabel }} }}\n"
+    "  OPTIONAL { ?finding <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }\n"
+    f"  OPTIONAL {{ ?finding <{RG.about}> ?about }}\n"
+    "} ORDER BY ?source ?line ?finding LIMIT 5000"
+)
+
+
+# ------------------------------------------------------------------- app ---
+
+def create_app(settings: Settings, config: Config | None = None) -> Starlette:
+    """Build the application. The store must have a published generation before it starts."""
+    config = config or Config()
+    published = dataset.Published(settings)
+    pool = QueryPool(size=config.workers, timeout=config.timeout, prefixes=dict(PREFIXES))
+    env = _jinja()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        snap = published.get()  # StoreError if nothing is published: the CLI checks first
+        await pool.start(snap.path)
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    def render(name: str, request: Request, status: int = 200, headers: dict | None = None, **ctx) -> HTMLResponse:
+        ctx.setdefault("nav", True)
+        html = env.get_template(name).render(request_root=_server_root(request), settings=settings, **ctx)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    # -- /sparql --------------------------------------------------------------
+    async def sparql(request: Request) -> Response:
+        body = await request.body() if request.method == "POST" else b""
+        req = sparql_mod.read_request(request.method, request.scope.get("query_string", b""),
+                                      request.headers.get("content-type"), body)
+        snap = published.get()
+        endpoint = str(request.url.replace(query="", fragment=""))
+        if req.no_parameters:
+            fmt = _choose(request, (*RDF_TYPES, HTML))
+            if fmt is HTML:
+                return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
+            stats = await run_in_threadpool(dataset.statistics, snap)
+            g = service_description(endpoint, stats, timeout=config.timeout, row_limit=config.row_limit)
+            return _rdflib_response(g, fmt, context_url=_server_root(request) + "context.jsonld")
+        formats = sparql_mod.result_formats(request.headers.get("accept"))
+        low = req.query.lower()
+        if "service" in low or "from" in low:
+            inspection = await run_in_threadpool(sparql_mod.inspect, req.query)
+        else:
+            inspection = sparql_mod.Inspection(False, False, False)
+        if inspection.service:
+            raise sparql_mod.ProtocolError(400, "SERVICE is not allowed: this endpoint does not query other endpoints "
+                                                "(federated queries would let anyone make the server fetch URLs)")
+        dataset_given = bool(req.default_graph_uri or req.named_graph_uri)
+        job = {
+            "path": snap.path, "query": req.query, "base_iri": endpoint,
+            "union": not (dataset_given or inspection.dataset_clause),
+            "default_graph": req.default_graph_uri if dataset_given else None,
+            "named_graphs": req.named_graph_uri if dataset_given else None,
+            "formats": formats, "row_limit": config.row_limit, "marker": TRUNCATED_MARKER,
+        }
+        try:
+            reply = await pool.run(job)
+        except QueryTimeout:
+            return _plain(503, f"query stopped: it ran longer than the time limit of {config.timeout:g} s. "
+                               "Narrow the patterns or add LIMIT.")
+        except PoolBusy:
+            return _plain(503, "all query workers are busy; try again shortly", {"Retry-After": "2"})
+        except WorkerCrashed as e:
+            return _plain(500, f"the query worker died while running the query ({e})")
+        status = reply[0]
+        if status == "ok":
+            _, kind, fmt_name, payload, truncated, rows = reply
+            fmt = sparql_mod.format_by_name(kind, fmt_name)
+            headers = {"Vary": "Accept", "X-Resgraph-Row-Limit": str(config.row_limit)}
+            if truncated:
+                headers["X-Resgraph-Truncated"] = "true"
+            return Response(payload, media_type=None, headers={**headers, "Content-Type": fmt.content_type})
+        if status == "not_acceptable":
+            raise sparql_mod.not_acceptable(reply[1])
+        if status == "too_many":
+            return _plain(422, f"the result has more than {config.row_limit} rows and {reply[2].upper()} cannot label a "
+                               "truncation: add LIMIT, or ask for SPARQL JSON/XML results (truncated and labelled).",
+                          {"X-Resgraph-Row-Limit": str(config.row_limit)})
+        if status == "syntax":
+            if await run_in_threadpool(sparql_mod.is_update, req.query):
+                raise sparql_mod.ProtocolError(403, sparql_mod.READ_ONLY)
+            return _plain(400, f"SPARQL syntax error: {reply[1]}")
+        return _plain(500, f"query failed: {reply[1]}")
+
+    # -- linked data ------------------------------------------------------------
+    def _rest(request: Request, prefix: str) -> str:
+        raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        path = raw.decode("latin-1")
+        return path[len(prefix):] if path.startswith(prefix) else ""
+
+    def _lookup(store: ox.Store, rest: str) -> tuple[str, str, Format | None] | None:
+        """(uri, rest without suffix, fixed format) for the first candidate that exists."""
+        if not rest or len(rest) > 2000:
+            return None
+        candidates: list[tuple[str, Format | None]] = []
+        for suffix, fmt in BY_SUFFIX.items():
+            if rest.endswith(suffix) and len(rest) > len(suffix):
+                candidates.append((rest[: -len(suffix)], fmt))
+        candidates.append((rest, None))
+        for r, fmt in candidates:
+            variants = [r]
+            decoded = unquote(r)
+            if decoded != r:
+                variants.append(decoded)
+            for v in variants:
+                uri = settings.base + "id/" + v
+                try:
+                    if describe_mod.exists(store, uri):
+                        return uri, r, fmt
+                except ValueError:  # not an IRI pyoxigraph accepts: unknown
+                    continue
+        return None
+
+    async def id_redirect(request: Request) -> Response:
+        rest = _rest(request, "/id/")
+        snap = published.get()
+        if _lookup(snap.store, rest) is None:
+            return _plain(404, f"no resource {settings.base}id/{rest}")
+        return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
+
+    async def doc(request: Request) -> Response:
+        rest = _rest(request, "/doc/")
+        snap = published.get()
+        found = _lookup(snap.store, rest)
+        if found is None:
+            return _plain(404, f"no resource {settings.base}id/{rest}")
+        uri, stem, fixed = found
+        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        doc_path = "/doc/" + stem
+        headers = {"Link": ", ".join(
+            [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_TYPES if f is not fmt]
+            + [f'<{uri}>; rel="canonical"']),
+        }
+        if fixed is None:
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = doc_path + fmt.suffix
+        if fmt is HTML:
+            return await run_in_threadpool(_resource_page, request, snap, uri, stem, headers)
+        d = describe_mod.describe(snap.store, uri)
+        body = describe_mod.serialise(d.rdf_triples(), fmt, context_url=_server_root(request) + "context.jsonld")
+        return Response(body, headers={**headers, "Content-Type": fmt.content_type})
+
+    def _resource_page(request, snap, uri, stem, headers) -> HTMLResponse:
+        d = describe_mod.describe(snap.store, uri)
+        ctx = describe_mod.page_context(snap.store, d, settings)
+        formats = [{"label": f.name if f.name != "rdfxml" else "RDF/XML", "media_type": f.media_type,
+                    "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES if f is not HTML]
+        return render("resource.html", request, headers=headers, r=ctx, formats=formats,
+                      uri_href=describe_mod.Linker(snap.store, settings).href(uri))
+
+    async def context(request: Request) -> Response:
+        return Response(describe_mod.context_document(), media_type="application/ld+json")
+
+    # -- pages ------------------------------------------------------------------
+    async def home(request: Request) -> Response:
+        snap = published.get()
+        stats = await run_in_threadpool(dataset.statistics, snap)
+        examples = [{"question": q, "href": "/query?" + urlencode({"query": text})}
+                    for q, text in example_queries(settings.base)]
+        return render("home.html", request, stats=stats, examples=examples, generation=snap.generation,
+                      config=config)
+
+    async def query_page(request: Request) -> Response:
+        try:
+            params = sparql_mod.parse_pairs(request.scope.get("query_string", b""), "URL query string")
+        except sparql_mod.ProtocolError:
+            params = []
+        q = next((v for k, v in params if k == "query"), None) or example_queries(settings.base)[1][1]
+        run = any(k == "run" for k, _ in params)
+        return render("query.html", request, query=q, run=run, endpoint=_server_root(request) + "sparql",
+                      config=config)
+
+    async def validation(request: Request) -> Response:
+        snap = published.get()
+
+        def load():
+            link = describe_mod.Linker(snap.store, settings)
+            rows = []
+            for s in snap.store.query(FINDINGS_QUERY, use_default_graph_as_union=True):
+                def v(name):
+                    t = s[name]
+                    return t.value if t is not None else None
+                rows.append({
+                    "finding": link.term(s["finding"]),
+                    "kind": v("kindLabel") or (link.short(v("kind")) if v("kind") else None),
+                    "message": v("message"), "quote": v("quote"), "line": v("line"),
+                    "source": link.term(s["source"]) if s["source"] is not None else None,
+                    "about": link.term(s["about"]) if s["about"] is not None else None,
+                })
+            return rows
+
+        rows = await run_in_threadpool(load)
+        return render("validation.html", request, findings=rows)
+
+    async def ontology(request: Request) -> Response:
+        path = request.url.path
+        fixed = None
+        for suffix, f in BY_SUFFIX.items():
+            if path == "/ontology" + suffix:
+                fixed = f
+        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        headers = {"Link": ", ".join(f'</ontology{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                                     for f in RESOURCE_TYPES if f is not fmt)}
+        if fixed is None:
+            headers["Vary"] = "Accept"
+        if fmt is HTML:
+            return render("ontology.html", request, headers=headers, **_ontology_page(str(settings.ontology_dir)))
+        triples = _ontology_triples(str(settings.ontology_dir))
+        body = describe_mod.serialise(triples, fmt, context_url=_server_root(request) + "context.jsonld")
+        return Response(body, headers={**headers, "Content-Type": fmt.content_type})
+
+    async def void(request: Request) -> Response:
+        snap = published.get()
+        fmt = _choose(request, RDF_TYPES)
+        stats = await run_in_threadpool(dataset.statistics, snap)
+        g = void_description(base=settings.base, server=_server_root(request), stats=stats,
+                             generation=snap.generation.meta)
+        resp = _rdflib_response(g, fmt, context_url=_server_root(request) + "context.jsonld")
+        resp.headers["Vary"] = "Accept"
+        return resp
+
+    async def dump(request: Request) -> Response:
+        snap = published.get()
+        path = await run_in_threadpool(dataset.ensure_dump, settings, snap)
+        return FileResponse(path, media_type="application/gzip", filename="resgraph.nq.gz",
+                            headers={"X-Resgraph-Generation": snap.name})
+
+    # -- errors -------------------------------------------------------------------
+    async def protocol_error(request: Request, exc: sparql_mod.ProtocolError) -> Response:
+        return _plain(exc.status, exc.message, exc.headers)
+
+    async def store_error(request: Request, exc: store_mod.StoreError) -> Response:
+        return _plain(503, str(exc))
+
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _plain(413, str(exc))
+
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _plain(exc.status_code, exc.detail or "error", getattr(exc, "headers", None))
+
+    routes = [
+        Route("/", home),
+        Route("/query", query_page),
+        Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/id/{rest:path}", id_redirect),
+        Route("/doc/{rest:path}", doc),
+        Route("/context.jsonld", context),
+        Route("/ontology", ontology),
+        *[Route(f"/ontology{s}", ontology) for s in BY_SUFFIX],
+        Route("/validation", validation),
+        Route("/.well-known/void", void),
+        Route("/dumps/resgraph.nq.gz", dump),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(
+        routes=routes, lifespan=lifespan,
+        exception_handlers={sparql_mod.ProtocolError: protocol_error, store_mod.StoreError: store_error,
+                            BodyTooLarge: too_large, HTTPException: http_error},
+    )
+    app.add_middleware(BodyLimit, max_body=config.max_body)
+    app.add_middleware(CORS)
+    app.state.pool = pool
+    app.state.published = published
+    app.state.config = config
+    return app
+
+
+def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
+    """Serialise a small rdflib graph (service description, VoID) through the same writers."""
+    triples = [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
+    body = describe_mod.serialise(triples, fmt, context_url=context_url)
+    return Response(body, headers={"Content-Type": fmt.content_type})
+
+
+@lru_cache(maxsize=2)
+def _ontology_triples(ontology_dir: str) -> list[ox.Triple]:
+    g = ontology_graph(Path(ontology_dir))
+    return [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
+
+
+@lru_cache(maxsize=2)
+def _ontology_page(ontology_dir: str) -> dict:
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+    from rdflib import URIRef
+
+    g = ontology_graph(Path(ontology_dir))
+
+    def entries(kind):
+        out = []
+        for s in sorted(set(g.subjects(RDF.type, kind)), key=str):
+            if not isinstance(s, URIRef):
+                continue
+            out.append({"iri": str(s), "curie": describe_mod._curie(str(s), PREFIXES),
+                        "label": str(g.value(s, RDFS.label) or g.value(s, SKOS.prefLabel) or ""),
+                        "definition": str(g.value(s, SKOS.definition) or g.value(s, RDFS.comment) or ""),
+                        "parents": [describe_mod._curie(str(o), PREFIXES) for o in g.objects(s, RDFS.subClassOf)
+                                    if isinstance(o, URIRef)]})
+        return out
+
+    return {"classes": entries(OWL.Class), "object_properties": entries(OWL.ObjectProperty),
+            "datatype_properties": entries(OWL.DatatypeProperty), "schemes": entries(SKOS.ConceptScheme)}
+
+
+__all__ = ["create_app", "Config", "example_queries"]

@@ -1,0 +1,124 @@
+"""``resgraph serve``: run the HTTP server, or answer one request with ``--get``.
+
+The shared ``--base`` / ``--store`` options are declared here with the same names, help and
+environment variables as ``pipeline.cli.settings_options``: importing ``pipeline.cli`` at
+import time would be circular (``cli`` registers this command).
+"""
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from ..settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+
+
+def _user_error(message: str) -> click.ClickException:
+    try:
+        from ..cli import UserError
+    except ImportError:  # pragma: no cover - while other stages are being written
+        class UserError(click.ClickException):
+            exit_code = 1
+
+            def show(self, file=None):
+                click.echo(f"error: {self.format_message()}", err=True)
+    return UserError(message)
+
+
+def _settings(base: str | None, store_dir: Path | None) -> Settings:
+    kw = {}
+    if base:
+        kw["base"] = base
+    if store_dir:
+        kw["store_dir"] = store_dir
+    try:
+        return Settings(**kw)
+    except ValueError as e:
+        raise _user_error(str(e)) from None
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind before starting uvicorn, so that "port in use" is one clear line, not a log dump."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise _user_error(f"port {port} on {host} is already in use; stop the other server or pass --port") from None
+        raise _user_error(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    # Accepted sockets inherit TCP_NODELAY on Linux; without it a response written as
+    # headers + body waits ~40 ms for a delayed ACK (Nagle), measured with bench/http_load.py.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@click.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on.")
+@click.option("--base", envvar="RESGRAPH_BASE", default=None, metavar="URI",
+              help="Base URI of every data URI (default: http://127.0.0.1:8000/, where `resgraph serve` listens).")
+@click.option("--store", "store_dir", envvar="RESGRAPH_STORE", default=None, type=click.Path(path_type=Path),
+              help="Directory of the embedded store (default: data/store).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (each runs one SPARQL query at a time and is killed at the time limit).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Time limit of one SPARQL query, in seconds; the query is stopped, the client gets 503.")
+@click.option("--row-limit", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Most rows (or triples) one query may return; more is labelled truncation or 422.")
+@click.option("--get", "get_path", default=None, metavar="PATH",
+              help="Answer one request for PATH in-process (no socket), print the body and exit; e.g. --get /sparql?query=ASK%7B%7D")
+@click.option("--accept", default=None, metavar="TYPE", help="With --get: the Accept header to send.")
+def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, accept):
+    """Serve the published graph: SPARQL endpoint at /sparql, linked data under /id/…, pages for people.
+
+    Read-only. A rebuild (`resgraph build`) is picked up without a restart.
+    """
+    from .. import store as store_mod
+    from .app import Config, create_app
+
+    settings = _settings(base, store_dir)
+    try:
+        if store_mod.current(settings) is None:
+            raise _user_error(f"nothing published in {settings.store_dir} yet; run `resgraph build` first")
+    except store_mod.StoreError as e:
+        raise _user_error(str(e)) from None
+    config = Config(workers=1 if get_path else workers, timeout=timeout, row_limit=row_limit)
+    app = create_app(settings, config)
+
+    if get_path:
+        from starlette.testclient import TestClient
+
+        if not get_path.startswith("/"):
+            raise _user_error("--get takes a path starting with /, e.g. --get /id/resolution/pp/11")
+        with TestClient(app, base_url=settings.base.rstrip("/")) as client:
+            headers = {"Accept": accept} if accept else {}
+            resp = client.get(get_path, headers=headers, follow_redirects=True)
+        sys.stdout.buffer.write(resp.content)
+        if resp.content and not resp.content.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+        if resp.status_code >= 400:
+            raise _user_error(f"GET {get_path} answered {resp.status_code} {resp.reason_phrase}")
+        return
+
+    import uvicorn
+
+    sock = _bind(host, port)
+    listen = f"http://{host if ':' not in host else f'[{host}]'}:{sock.getsockname()[1]}/"
+    if not settings.base.startswith(listen) and os.environ.get("RESGRAPH_QUIET") is None:
+        click.echo(f"note: data URIs start with {settings.base}, this server listens on {listen}", err=True)
+    click.echo(f"resgraph serving {settings.store_dir} at {listen} (SPARQL: {listen}sparql); Ctrl-C stops", err=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                                           timeout_graceful_shutdown=5))
+    server.run(sockets=[sock])
+    if not server.started:
+        raise _user_error("the server did not start; see the messages above")

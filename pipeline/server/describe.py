@@ -1,0 +1,402 @@
+"""What the server says about one resource, for machines (RDF) and for people (HTML).
+
+The description of a URI is every triple with that URI as subject, from all graphs
+(asserted, inferred, reference), plus the triples of blank nodes it points to (a Concise
+Bounded Description) and of its hash-URI records (``…#citation-1``, which a browser cannot
+ask for on their own).  A URI that appears only as an *object* (a UN resolution we cite but
+hold no data about) is still described, by the triples that point to it: it is 404 only
+when it appears nowhere.
+
+All lookups go through ``quads_for_pattern`` with typed terms: no query text is built from
+the request.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from ..settings import Settings
+from ..vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
+from .negotiation import Format
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+INCOMING_LIMIT = 1000
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+# The first of these that a resource has is its label (English preferred).
+LABEL_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (
+    DCTERMS.title, SKOS.prefLabel, RDFS.label, DCTERMS.identifier, ELI.number, RG.verbPhrase, RG.message))
+_TEXT = ox.NamedNode(str(RG.text))
+_LINE = ox.NamedNode(str(RG.lineStart))
+_CITES = ox.NamedNode(str(CITO.cites))
+_CONCERNS = ox.NamedNode(str(RG.concerns))
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass
+class Description:
+    uri: str
+    triples: list[ox.Triple] = field(default_factory=list)     # outgoing (+ CBD, + hash records)
+    incoming: list[ox.Triple] = field(default_factory=list)    # ?s ?p <uri>, at most INCOMING_LIMIT
+    incoming_truncated: bool = False
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.triples or self.incoming)
+
+    def rdf_triples(self) -> list[ox.Triple]:
+        """What the RDF formats carry: the outgoing description, or the incoming links when
+        the resource is known only as an object."""
+        return self.triples if self.triples else self.incoming
+
+
+def _dedup(quads) -> list[ox.Triple]:
+    seen = set()
+    out = []
+    for q in quads:
+        t = q.triple
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def exists(store: ox.Store, uri: str) -> bool:
+    node = ox.NamedNode(uri)
+    for _ in store.quads_for_pattern(node, None, None, None):
+        return True
+    for _ in store.quads_for_pattern(None, None, node, None):
+        return True
+    return False
+
+
+def describe(store: ox.Store, uri: str, *, incoming_limit: int = INCOMING_LIMIT) -> Description:
+    node = ox.NamedNode(uri)
+    d = Description(uri)
+    d.triples = _dedup(store.quads_for_pattern(node, None, None, None))
+    # Blank nodes reachable from the resource (CBD).
+    seen_bnodes: set = set()
+    stack = [t.object for t in d.triples if isinstance(t.object, ox.BlankNode)]
+    while stack:
+        b = stack.pop()
+        if b in seen_bnodes:
+            continue
+        seen_bnodes.add(b)
+        more = _dedup(store.quads_for_pattern(b, None, None, None))
+        d.triples.extend(more)
+        stack.extend(t.object for t in more if isinstance(t.object, ox.BlankNode))
+    # Incoming links are needed even for the RDF formats: they find the hash-URI records
+    # and describe a resource known only as an object.
+    inc: list[ox.Triple] = []
+    seen = set()
+    for q in store.quads_for_pattern(None, None, node, None):
+        t = q.triple
+        if t in seen:
+            continue
+        seen.add(t)
+        if len(inc) >= incoming_limit:
+            d.incoming_truncated = True
+            break
+        inc.append(t)
+    d.incoming = inc
+    # Hash-URI records about this resource (…#citation-1): part of its document.
+    prefix = uri + "#"
+    records = {t.subject for t in inc if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)}
+    if records and d.triples:
+        have = set(d.triples)
+        for r in sorted(records, key=lambda n: n.value):
+            for t in _dedup(store.quads_for_pattern(r, None, None, None)):
+                if t not in have:
+                    have.add(t)
+                    d.triples.append(t)
+    return d
+
+
+# ------------------------------------------------------------ serialising ---
+
+def _curie(iri: str, prefixes: dict[str, str]) -> str:
+    for p, ns in prefixes.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+def _jsonld_node_id(term) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _jsonld_value(term, prefixes: dict[str, str]):
+    if isinstance(term, ox.Literal):
+        v = {"@value": term.value}
+        if term.language:
+            v["@language"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            v["@type"] = _curie(term.datatype.value, prefixes)
+        return v
+    return {"@id": _jsonld_node_id(term)}
+
+
+def to_jsonld(triples: list[ox.Triple], context_url: str, prefixes: dict[str, str] = PREFIXES) -> bytes:
+    """Compact-IRI JSON-LD whose ``@context`` is our published context document.
+
+    The context only declares prefixes (no type coercion), so every value keeps its explicit
+    ``@id`` / ``@value`` / ``@type`` / ``@language``: lossless, and a client that fetches
+    ``/context.jsonld`` gets exactly the triples of the other formats.  Full IRIs are kept
+    for ``@id`` values (they are the identifiers people copy); property names and types
+    are compacted.
+    """
+    nodes: dict[str, dict] = {}
+    for t in triples:
+        sid = _jsonld_node_id(t.subject)
+        node = nodes.setdefault(sid, {"@id": sid})
+        if t.predicate.value == str(RDF.type) and not isinstance(t.object, ox.Literal):
+            node.setdefault("@type", []).append(_curie(t.object.value, prefixes) if isinstance(t.object, ox.NamedNode) else _jsonld_node_id(t.object))
+        else:
+            node.setdefault(_curie(t.predicate.value, prefixes), []).append(_jsonld_value(t.object, prefixes))
+    doc = {"@context": context_url, "@graph": list(nodes.values())}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def context_document(prefixes: dict[str, str] = PREFIXES) -> bytes:
+    return json.dumps({"@context": dict(prefixes)}, indent=1).encode("utf-8")
+
+
+def serialise(triples: list[ox.Triple], fmt: Format, *, context_url: str) -> bytes:
+    if fmt.name == "jsonld":
+        return to_jsonld(triples, context_url)
+    prefixes = used_prefixes(triples) if fmt.name in ("turtle", "rdfxml") else None
+    if fmt.name == "turtle":
+        triples = sort_triples(triples)
+    return ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=prefixes)
+
+
+def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> dict[str, str]:
+    """Only the prefixes the triples use, so that a small document starts with its content."""
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    out = {}
+    for p, ns in prefixes.items():
+        locals_ = [i[len(ns):] for i in iris if i.startswith(ns)]
+        # a prefix whose local names would need escaping (rgc:body\/pp) reads worse than the IRI
+        if locals_ and all(_SIMPLE_LOCAL.match(x) for x in locals_):
+            out[p] = ns
+    return out
+
+
+_SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+def sort_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Group by subject (rdf:type first) so that Turtle comes out readable."""
+    return sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), t.subject.value,
+                                          t.predicate.value != _RDF_TYPE.value, t.predicate.value, str(t.object)))
+
+
+# ---------------------------------------------------------------- labels ---
+
+@lru_cache(maxsize=4)
+def _ontology_labels(ontology_dir: str) -> dict[str, str]:
+    try:
+        g: Graph = ontology_graph(Path(ontology_dir))
+    except Exception:  # pragma: no cover - a broken ontology must not break pages
+        return {}
+    out: dict[str, str] = {}
+    for s, o in g.subject_objects(RDFS.label):
+        if isinstance(s, URIRef) and (getattr(o, "language", None) in (None, "en") or str(s) not in out):
+            out[str(s)] = str(o)
+    for s, o in g.subject_objects(SKOS.prefLabel):
+        if isinstance(s, URIRef) and str(s) not in out:
+            out[str(s)] = str(o)
+    return out
+
+
+def term_labels(settings: Settings) -> dict[str, str]:
+    return _ontology_labels(str(settings.ontology_dir))
+
+
+def label_of(store: ox.Store, node) -> str | None:
+    """The resource's own label, English preferred, from any graph."""
+    if not isinstance(node, (ox.NamedNode, ox.BlankNode)):
+        return None
+    for p in LABEL_PREDICATES:
+        best = None
+        for q in store.quads_for_pattern(node, p, None, None):
+            o = q.object
+            if isinstance(o, ox.Literal):
+                if o.language in ("en", None) or best is None:
+                    best = o.value
+                    if o.language == "en":
+                        break
+        if best:
+            return best
+    return None
+
+
+def first_literal(store: ox.Store, node, predicate: ox.NamedNode) -> str | None:
+    for q in store.quads_for_pattern(node, predicate, None, None):
+        if isinstance(q.object, ox.Literal):
+            return q.object.value
+    return None
+
+
+# -------------------------------------------------------- page contexts ---
+
+class Linker:
+    """Turns RDF terms into what a template shows: a label and, when safe, a link."""
+
+    def __init__(self, store: ox.Store, settings: Settings):
+        self.store = store
+        self.base = settings.base
+        self.labels = term_labels(settings)
+        self._cache: dict = {}
+
+    def href(self, iri: str) -> str | None:
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base):]
+        if iri.startswith(("http://", "https://")):
+            return iri  # never javascript: or data: links from data
+        return None
+
+    def short(self, iri: str) -> str:
+        if iri.startswith(self.base + "id/"):
+            return iri[len(self.base) + 3:]
+        return _curie(iri, PREFIXES)
+
+    def term(self, t, *, snippet: bool = False) -> dict:
+        if isinstance(t, ox.Literal):
+            dt = t.datatype.value
+            return {"kind": "literal", "label": t.value, "lang": t.language,
+                    "datatype": None if (t.language or dt == XSD_STRING) else _curie(dt, PREFIXES)}
+        if isinstance(t, ox.BlankNode):
+            return {"kind": "bnode", "label": label_of(self.store, t) or f"_:{t.value}", "iri": None, "href": None}
+        if isinstance(t, ox.Triple):
+            return {"kind": "literal", "label": str(t), "lang": None, "datatype": None}
+        key = (t.value, snippet)
+        if key in self._cache:
+            return self._cache[key]
+        iri = t.value
+        label = self.labels.get(iri) or label_of(self.store, t)
+        out = {"kind": "iri", "iri": iri, "href": self.href(iri), "label": label or self.short(iri),
+               "short": self.short(iri), "snippet": None}
+        if snippet:
+            text = first_literal(self.store, t, _TEXT)
+            if text:
+                out["snippet"] = text if len(text) <= 200 else text[:197] + "…"
+        self._cache[key] = out
+        return out
+
+
+# Predicates shown first, in this order; the rest alphabetically by label.
+_ORDER = [str(p) for p in (DCTERMS.title, DCTERMS.identifier, ELI.number, RG.verbPhrase, RG.text, RG.lineStart,
+                           DCTERMS.hasVersion, DCTERMS.isVersionOf, ELI.is_part_of, ELI.has_part, CITO.cites,
+                           RG.action, RG.concerns, PROV.wasDerivedFrom)]
+
+
+def page_context(store: ox.Store, d: Description, settings: Settings) -> dict:
+    """Everything the resource template needs, generic over resource types."""
+    link = Linker(store, settings)
+    node = ox.NamedNode(d.uri)
+    own = [t for t in d.triples if t.subject == node]
+    types = [link.term(t.object) for t in own if t.predicate == _RDF_TYPE]
+    groups: dict[str, list] = {}
+    for t in own:
+        if t.predicate == _RDF_TYPE:
+            continue
+        snippet = t.predicate.value == str(ELI.has_part)
+        groups.setdefault(t.predicate.value, []).append(link.term(t.object, snippet=snippet))
+
+    def order(p: str):
+        return (_ORDER.index(p) if p in _ORDER else len(_ORDER), link.term(ox.NamedNode(p))["label"].lower())
+
+    properties = [{"predicate": link.term(ox.NamedNode(p)), "objects": sorted(v, key=_value_sort_key)}
+                  for p, v in sorted(groups.items(), key=lambda kv: order(kv[0]))]
+    others = [t for t in d.triples if t.subject != node]
+    records: dict[str, list] = {}
+    for t in others:
+        records.setdefault(t.subject.value if isinstance(t.subject, ox.NamedNode) else f"_:{t.subject.value}", []).append(
+            {"predicate": link.term(t.predicate), "value": link.term(t.object)})
+    cited_by, concerning, incoming = [], [], {}
+    for t in d.incoming:
+        if t.predicate == _CITES:
+            cited_by.append(link.term(t.subject, snippet=True))
+        elif t.predicate == _CONCERNS:
+            concerning.append(link.term(t.subject))
+        elif not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(d.uri + "#")):
+            incoming.setdefault(t.predicate.value, []).append(link.term(t.subject))
+    text = [t.object.value for t in own if t.predicate == _TEXT and isinstance(t.object, ox.Literal)]
+    line = next((t.object.value for t in own if t.predicate == _LINE and isinstance(t.object, ox.Literal)), None)
+    title = label_of(store, node) or link.short(d.uri)
+    if types and len(title) <= 12 and types[0]["label"] != title:
+        title = f"{types[0]['label']} {title}"  # "Clause 5.1" reads better than "5.1"
+    return {
+        "uri": d.uri, "title": title, "breadcrumbs": _breadcrumbs(store, node, link), "types": types, "properties": properties, "records": records,
+        "text": text, "line": line,
+        "cited_by": sorted(cited_by, key=lambda v: v["label"]),
+        "concerning": sorted(concerning, key=lambda v: v["label"]),
+        "incoming": [{"predicate": link.term(ox.NamedNode(p)), "objects": v} for p, v in sorted(incoming.items())],
+        "incoming_truncated": d.incoming_truncated, "incoming_limit": INCOMING_LIMIT,
+        "only_incoming": not own,
+    }
+
+
+def _value_sort_key(v: dict):
+    label = v.get("label") or ""
+    # natural sort so that clause 10 comes after 9
+    parts = []
+    num = ""
+    for ch in label:
+        if ch.isdigit():
+            num += ch
+        else:
+            if num:
+                parts.append((0, int(num), ""))
+                num = ""
+            parts.append((1, 0, ch.lower()))
+    if num:
+        parts.append((0, int(num), ""))
+    return parts
+
+
+_PART_OF = ox.NamedNode(str(ELI.is_part_of))
+_VERSION_OF = ox.NamedNode(str(DCTERMS.isVersionOf))
+
+
+def _breadcrumbs(store: ox.Store, node, link: "Linker") -> list[dict]:
+    """The chain of wholes a part belongs to (clause → section → version → resolution)."""
+    out = []
+    seen = {node}
+    current = node
+    for _ in range(8):
+        parent = None
+        for p in (_PART_OF, _VERSION_OF):
+            for q in store.quads_for_pattern(current, p, None, None):
+                if isinstance(q.object, ox.NamedNode) and q.object not in seen:
+                    parent = q.object
+                    break
+            if parent is not None:
+                break
+        if parent is None:
+            break
+        seen.add(parent)
+        out.append(link.term(parent))
+        current = parent
+    return list(reversed(out))

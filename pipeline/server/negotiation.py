@@ -1,0 +1,115 @@
+"""Content negotiation: one function, explicit tables of what we serve.
+
+Starlette has no ``Accept`` handling, and ``mimeparse.best_match`` breaks ties in favour of
+the *last* offer, so ``Accept: */*`` would pick whatever happens to be listed last.  We
+want the opposite: every table below lists its default first, and a tie (same quality,
+same specificity) goes to the earlier entry (RFC 9110 §12.5.1 leaves tie-breaking to the
+server).
+
+>>> negotiate("*/*", RESOURCE_TYPES).media_type
+'text/turtle'
+>>> negotiate("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", RESOURCE_TYPES).media_type
+'text/html'
+>>> negotiate("application/rdf+xml;q=0.5, text/turtle;q=0.5", RESOURCE_TYPES).media_type
+'text/turtle'
+>>> negotiate("image/png", RESOURCE_TYPES) is None
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import mimeparse
+
+
+class BadAccept(ValueError):
+    """The ``Accept`` header cannot be parsed (answered with 400, never 500)."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation we can produce.
+
+    ``media_type`` is what we send in ``Content-Type``; ``aliases`` are other media types a
+    client may ask for that we answer with this format (``application/json`` for SPARQL JSON
+    results); ``suffix`` is the fixed-format URL suffix for linked-data documents; ``name``
+    is the key the serialisers use.
+    """
+
+    name: str
+    media_type: str
+    suffix: str | None = None
+    aliases: tuple[str, ...] = ()
+    charset: bool = True
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+
+# Linked-data documents (/doc/…, /ontology, /.well-known/void). Default first.
+TURTLE = Format("turtle", "text/turtle", ".ttl", ("application/x-turtle",))
+NTRIPLES = Format("ntriples", "application/n-triples", ".nt", ())
+JSONLD = Format("jsonld", "application/ld+json", ".jsonld", ())
+RDFXML = Format("rdfxml", "application/rdf+xml", ".rdf", ())
+HTML = Format("html", "text/html", ".html", ("application/xhtml+xml",))
+
+RESOURCE_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, HTML)
+RDF_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML)
+# N-Triples is listed with text/plain as an alias for the SPARQL endpoint only: old clients
+# (and the SPARQL 1.0 era) ask for it that way.
+NTRIPLES_PLAIN = Format("ntriples", "application/n-triples", ".nt", ("text/plain",))
+GRAPH_RESULT_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES_PLAIN, JSONLD, RDFXML)
+
+# SPARQL results (SELECT): JSON default, as most JavaScript clients expect.
+RESULTS_JSON = Format("json", "application/sparql-results+json", ".srj", ("application/json",))
+RESULTS_XML = Format("xml", "application/sparql-results+xml", ".srx", ("application/xml", "text/xml"))
+RESULTS_CSV = Format("csv", "text/csv", ".csv", ())
+RESULTS_TSV = Format("tsv", "text/tab-separated-values", ".tsv", ())
+SOLUTION_TYPES: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
+# ASK: the boolean has no CSV/TSV form in the W3C specs.
+BOOLEAN_TYPES: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML)
+# Service description: RDF; HTML clients get Turtle too (it is readable).
+SERVICE_DESCRIPTION_TYPES: tuple[Format, ...] = RDF_TYPES
+
+BY_SUFFIX = {f.suffix: f for f in RESOURCE_TYPES}
+
+
+def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
+    """The best of ``offers`` for an ``Accept`` header; ``None`` if none is acceptable.
+
+    A missing or empty header means "anything" (RFC 9110 §12.5.1) and yields the default,
+    ``offers[0]``.  Raises :class:`BadAccept` for a header that does not parse.
+    """
+    if accept is None or not accept.strip():
+        return offers[0]
+    try:
+        ranges = [mimeparse.parse_media_range(r) for r in accept.split(",") if r.strip()]
+    except (ValueError, IndexError) as e:  # MimeTypeParseException is a ValueError
+        raise BadAccept(f"cannot parse Accept header {accept!r}: {e}") from None
+    if not ranges:
+        return offers[0]
+    best: tuple[float, int, int] | None = None
+    chosen: Format | None = None
+    for index, offer in enumerate(offers):
+        for media_type in (offer.media_type, *offer.aliases):
+            try:
+                q, fitness = mimeparse.quality_and_fitness_parsed(media_type, ranges)
+            except (ValueError, IndexError) as e:
+                raise BadAccept(f"cannot parse Accept header {accept!r}: {e}") from None
+            if q <= 0:
+                continue
+            if media_type != offer.media_type and fitness < 110:
+                # an alias counts only when named outright: "*/*" or "application/*" must
+                # not let application/x-turtle override an explicit "text/turtle;q=0"
+                continue
+            key = (q, fitness, -index)
+            if best is None or key > best:
+                best, chosen = key, offer
+    return chosen
+
+
+def supported_list(offers: Sequence[Format]) -> str:
+    """The media types of ``offers``, comma-separated, for 406 bodies."""
+    return ", ".join(f.media_type for f in offers)
