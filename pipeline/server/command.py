@@ -6,6 +6,7 @@ import time would be circular (``cli`` registers this command).
 """
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import socket
@@ -61,6 +62,16 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+async def _get_in_process(app, base: str, path: str, accept: str | None):
+    """One request through the whole app (lifespan included), no socket: datasette's ``--get``."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base.rstrip("/")) as client:
+            return await client.get(path, headers={"Accept": accept} if accept else {}, follow_redirects=True)
+
+
 @click.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on.")
@@ -95,13 +106,9 @@ def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, ac
     app = create_app(settings, config)
 
     if get_path:
-        from starlette.testclient import TestClient
-
         if not get_path.startswith("/"):
             raise _user_error("--get takes a path starting with /, e.g. --get /id/resolution/pp/11")
-        with TestClient(app, base_url=settings.base.rstrip("/")) as client:
-            headers = {"Accept": accept} if accept else {}
-            resp = client.get(get_path, headers=headers, follow_redirects=True)
+        resp = asyncio.run(_get_in_process(app, settings.base, get_path, accept))
         sys.stdout.buffer.write(resp.content)
         if resp.content and not resp.content.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")

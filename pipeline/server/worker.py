@@ -218,6 +218,20 @@ def main(argv: list[str] | None = None) -> None:
 
 # ----------------------------------------------------------------- parent ---
 
+_TIMED_OUT = object()
+
+
+def _wait_and_recv(conn: Connection, timeout: float):
+    """Block (in a thread) until the reply arrives or the time limit passes.
+
+    A thread, not ``loop.add_reader``: uvloop makes watched fds non-blocking, and a reply
+    larger than the socket buffer then fails half-read with EAGAIN.
+    """
+    if not conn.poll(timeout):
+        return _TIMED_OUT
+    return conn.recv()
+
+
 class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was killed."""
 
@@ -325,19 +339,6 @@ class QueryPool:
         self._all.clear()
 
     # -- running ------------------------------------------------------------
-    async def _readable(self, conn: Connection, timeout: float) -> bool:
-        loop = asyncio.get_running_loop()
-        fut = loop.create_future()
-        fd = conn.fileno()
-        loop.add_reader(fd, lambda: fut.done() or fut.set_result(True))
-        try:
-            await asyncio.wait_for(fut, timeout)
-            return True
-        except asyncio.TimeoutError:
-            return False
-        finally:
-            loop.remove_reader(fd)
-
     async def run(self, request: dict) -> tuple:
         """Send ``request`` to a free worker; return its reply.
 
@@ -353,12 +354,12 @@ class QueryPool:
         started = time.monotonic()
         try:
             worker.conn.send(request)
-            if not await self._readable(worker.conn, self.timeout):
+            reply = await loop.run_in_executor(None, _wait_and_recv, worker.conn, self.timeout)
+            if reply is _TIMED_OUT:
                 self.killed += 1
                 log.warning("query stopped after %.1f s (time limit); worker %s killed", time.monotonic() - started, worker.proc.pid)
                 asyncio.ensure_future(self._replace(worker))
                 raise QueryTimeout()
-            reply = await loop.run_in_executor(None, worker.conn.recv)
         except (EOFError, OSError) as e:
             asyncio.ensure_future(self._replace(worker))
             raise WorkerCrashed(str(e)) from None

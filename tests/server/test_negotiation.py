@@ -60,3 +60,14 @@ def test_every_table_lists_its_default_first():
     assert negotiate("*/*", RESOURCE_TYPES) is RESOURCE_TYPES[0]
     assert negotiate("*/*", SOLUTION_TYPES) is SOLUTION_TYPES[0]
     assert negotiate("*/*", GRAPH_RESULT_TYPES) is GRAPH_RESULT_TYPES[0]
+
+
+def test_docstring_examples_run():
+    """STYLE.md habit 10: docstrings carry runnable examples, and a test runs them."""
+    import doctest
+
+    from pipeline.server import negotiation, sparql
+
+    for mod in (negotiation, sparql):
+        result = doctest.testmod(mod)
+        assert result.failed == 0 and result.attempted > 0, mod.__name__

@@ -254,3 +254,12 @@ def test_concurrent_queries_all_succeed(server):
 def test_json_results_are_valid_json_for_unicode(http):
     r = http.get("/sparql", params={"query": 'SELECT ("é\\n\\"x\\"" AS ?v) {}'})
     assert json.loads(r.content)["results"]["bindings"][0]["v"]["value"] == 'é\n"x"'
+
+
+def test_large_reply_from_the_worker_arrives_whole(http):
+    """Regression: under uvloop a reply bigger than the socket buffer failed half-read (EAGAIN)."""
+    q = ('SELECT ?s (REPLACE(STR(?s), ".", "' + "x" * 100 + '") AS ?big) WHERE { ?s ?p ?o } LIMIT 50')
+    r = http.get("/sparql", params={"query": q})
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.content) > 250_000
+    assert len(r.json()["results"]["bindings"]) == 50
