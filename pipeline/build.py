@@ -14,6 +14,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from . import reason, store as store_mod
 from .mapping import addressee_graph, map_document
@@ -22,7 +23,7 @@ from .parse import SourceError, parse, read_source
 from .settings import Settings
 from .uris import URIs
 from .validate import Report, graph_checks, shacl, shapes_graph
-from .vocab import ontology_graph
+from .vocab import RG, ontology_graph
 
 Progress = Callable[[str, str], None]
 
@@ -176,7 +177,7 @@ def _counts(res: BuildResult, mem: ox.Store) -> dict:
         "resolutions": sum(1 for r in res.docs for p in r.doc.proposals if p.resolution is not None),
         "clauses": clauses,
         "citations": citations,
-        "findings": sum(len([f for f in r.doc.findings]) for r in res.docs),
+        "findings": sum(len(set(r.graph.subjects(RDF.type, RG.Finding))) for r in res.docs),
         "triples": len(mem),
         "violations": len(res.report.violations),
     }
