@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from . import reason, store as store_mod
@@ -88,18 +89,39 @@ def _noop(stage: str, msg: str) -> None:
     pass
 
 
+def skolemized(g: Graph, settings: Settings) -> Graph:
+    """``g`` with its blank nodes (OWL lists, restrictions) replaced by skolem IRIs.
+
+    The labels come from rdflib's canonical labelling, so the same input gives the same
+    IRIs in every build: a remote store (``resgraph publish``) can match them, and a
+    rebuild of unchanged input publishes an identical graph (RDF 1.1 §3.5,
+    ``/.well-known/genid/``).
+    """
+    canon = to_canonical_graph(g)
+    out = Graph()
+    prefix = f"{settings.base}.well-known/genid/"
+    sk = lambda t: URIRef(prefix + str(t)) if isinstance(t, BNode) else t  # noqa: E731
+    for s, p, o in canon:
+        out.add((sk(s), p, sk(o)))
+    return out
+
+
 def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
-    """An in-memory pyoxigraph dataset: one named graph per document + ontology + reference."""
+    """An in-memory pyoxigraph dataset: one named graph per document + ontology + reference.
+
+    Blank nodes of the ontology and the reference data are skolemised (see :func:`skolemized`);
+    our own mapping mints none.
+    """
     u = URIs(settings.base)
     mem = ox.Store()
     for r in results:
         mem.extend(store_mod.graph_quads(r.graph, u.document_graph(r.doc.slug)))
-    mem.extend(store_mod.graph_quads(ontology_graph(settings.ontology_dir), u.ontology_graph))
+    mem.extend(store_mod.graph_quads(skolemized(ontology_graph(settings.ontology_dir), settings), u.ontology_graph))
     ref = addressee_graph(settings)
-    mem.extend(store_mod.graph_quads(ref, u.reference_graph))
     sdg_ttl = settings.reference_dir / "sdg-kos-goals-targets-indicators.ttl"
     if sdg_ttl.exists():
-        mem.load(path=str(sdg_ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(u.reference_graph))
+        ref.parse(sdg_ttl, format="turtle")
+    mem.extend(store_mod.graph_quads(skolemized(ref, settings), u.reference_graph))
     return mem
 
 
