@@ -4,7 +4,9 @@ import sys
 
 import pytest
 
-from conftest import SEED
+from pipeline.settings import PROJECT_ROOT
+
+SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
 
 RESGRAPH = [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.argv[0] = 'resgraph'; main()"]
 
