@@ -152,6 +152,7 @@ class Mapper:
         if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
             old = self.version(work, r.old_revision, "referenced", label)
             self.add(v, PROV.wasRevisionOf, old)
+        self._version = v
         if r.only_part is None:
             self.add(pu, RG.proposesText, v)
             self.span(v, r.span)
@@ -208,6 +209,16 @@ class Mapper:
         self.span(cu, c.span)
         for n, cit in enumerate(c.citations, start=1):
             self.cite(cu, cit, s, n)
+        for ref in c.references:
+            if ref.status != "current" or ref.target_section is None:
+                continue
+            if ref.target_section.startswith("annex"):
+                target = URIRef(f"{self._version}/{ref.target_section}")
+            elif ref.target_key:
+                target = URIRef(f"{self._version}/{ref.target_section}/{ref.target_key}")
+            else:
+                continue
+            self.add(cu, RG.refersTo, target)
         for child in c.children:
             self.clause_child(cu, child, s)
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from . import labels as labels_mod
 from .citations import find_citations, parse_revisions
-from .model import (Annex, Citation, Clause, Finding, Proposal, ResolutionText, Section, SourceDocument, Span)
+from .model import (Annex, Citation, Clause, Finding, InternalReference, Proposal, ResolutionText, Section,
+                    SourceDocument, Span)
 from .reference import REFERENCE_DIR
 from .uris import slug
 
@@ -462,6 +463,7 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
     for sec in res.sections + [s for a in res.annexes for s in a.sections]:
         _structure(sec, doc, sd)
+    _internal_references(res, doc, sd)
 
 
 def _self_citation(c: Citation, res: ResolutionText) -> bool:
@@ -606,3 +608,99 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
         used.add(c.key)
         if c.children:
             _assign(c.children, doc, sd, where, prefix=c.key + "-")
+
+
+# ------------------------------------------------------ internal references ---
+
+_REF_LABEL = r"(?:\d+(?:\.\d+)*|[a-z]{1,2}\s?\))"
+_REF_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+_ANNEX_REF = re.compile(r"\b(?:(?P<the>the\s+)?[Aa]nnex(?:\s+(?P<n>\d+))?)\s+to\s+this\s+resolution")
+
+
+def _all_clauses(clauses):
+    for c in clauses:
+        yield c
+        yield from _all_clauses(c.children)
+
+
+def _internal_references(res: ResolutionText, doc: Doc, sd: SourceDocument) -> None:
+    """Resolve "resolves 5", "instructs the Secretary-General 910 above", "considering c) above",
+    "Annex 2 to this resolution" to parts of the same version, under the new numbering.
+
+    A printed label is read against the target section: a label of the new numbering
+    resolves directly; two glued labels (910) resolve when the clause now numbered 10 was
+    numbered 9 before; a label that exists only in the old numbering, or not at all, is a
+    finding, never a guess.
+    """
+    sections = [s for s in res.sections if s.verb != "text"]
+    if not sections:
+        return
+    phrases = sorted({s.verb_phrase.lower() for s in sections}, key=len, reverse=True)
+    pat = re.compile(
+        r"(?<![\w-])(?P<sec>" + "|".join(re.escape(p).replace("\\ ", "\\s+") for p in phrases) + r")"
+        r"\s+(?P<labels>" + _REF_LABEL + r"(?:" + _REF_SEP + _REF_LABEL + r")*)(?![\w/])", re.I)
+    by_phrase: dict[str, list[Section]] = {}
+    for s in sections:
+        by_phrase.setdefault(s.verb_phrase.lower(), []).append(s)
+    annex_keys = {a.key for a in res.annexes}
+    for sec in res.sections + [x for a in res.annexes for x in a.sections]:
+        for c in _all_clauses(sec.clauses):
+            base = c.span.char_start
+            raw = doc.text[c.span.char_start:c.span.char_end]
+            for m in pat.finditer(raw):
+                targets = by_phrase.get(" ".join(m.group("sec").lower().split()), [])
+                if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
+                    continue
+                for lm in re.finditer(_REF_LABEL, m.group("labels")):
+                    printed = lm.group(0).replace(" ", "")
+                    a = base + m.start("labels") + lm.start()
+                    span = doc.char_span(a, a + len(lm.group(0)))
+                    ref = InternalReference(printed=f"{m.group('sec')} {lm.group(0)}", section_words=m.group("sec"),
+                                            label=printed, span=span)
+                    _resolve_ref(ref, targets, sd, c.text)
+                    c.references.append(ref)
+            for m in _ANNEX_REF.finditer(raw):
+                n = m.group("n")
+                key = f"annex-{n}" if n else ("annex" if "annex" in annex_keys or not annex_keys else None)
+                a = base + m.start()
+                ref = InternalReference(printed=m.group(0), section_words="annex", label=n,
+                                        span=doc.char_span(a, base + m.end()))
+                if key is None and len(annex_keys) == 1:
+                    key = next(iter(annex_keys))
+                ref.target_section = key
+                if key not in annex_keys:
+                    ref.status = "unverified"
+                c.references.append(ref)
+
+
+def _resolve_ref(ref: InternalReference, targets: list[Section], sd: SourceDocument, quote: str) -> None:
+    label = ref.label.rstrip(")")
+    if len(targets) != 1:
+        kind = "ambiguous-reference" if targets else "dangling-reference"
+        ref.status = "ambiguous" if targets else "broken"
+        sd.findings.append(Finding(kind, f"reference '{ref.printed}': {len(targets)} sections of this resolution are called '{ref.section_words}'",
+                                   quote[:200], ref.span))
+        return
+    sec = targets[0]
+    clauses = [c for c in _all_clauses(sec.clauses) if "-" not in c.key or c.label]
+    new = {c.label: c for c in clauses if c.label}
+    former = {c.former_label: c for c in clauses if c.former_label}
+    ref.target_section = sec.key
+    if label in new and (label not in former or former[label] is new[label]):
+        ref.target_key = new[label].key
+        return
+    for i in range(1, len(label)):
+        a, b = label[:i], label[i:]
+        if b in new and new[b].former_label == a:
+            ref.target_key = new[b].key
+            return
+    if label in former and former[label].label:
+        ref.status = "uncertain"
+        sd.findings.append(Finding("ambiguous-reference",
+                                   f"reference '{ref.printed}' uses the old numbering: old {label} is now {former[label].label}, "
+                                   f"and the new {label} is another clause; not linked",
+                                   quote[:200], ref.span))
+        return
+    ref.status = "broken"
+    sd.findings.append(Finding("dangling-reference", f"reference '{ref.printed}': section '{sec.verb_phrase}' has no clause {label} under the new numbering",
+                               quote[:200], ref.span))

@@ -126,3 +126,22 @@ def test_deleted_citations_are_not_cites(seed_store):
                                      substitutions={ox.Variable("r"): ox.NamedNode(res30), ox.Variable("t"): ox.NamedNode(t)}))
     assert ask(U.un("A/RES/72/200"))
     assert not ask(U.un("A/RES/68/198"))
+
+
+def test_internal_references_point_to_the_new_numbering(seed_store, facts):
+    """Every internal reference read by hand (seed_facts.json) is a rg:refersTo to the clause
+    that the new numbering gives."""
+    checked = 0
+    for ref in facts["internal_references"]:
+        if not ref.get("target_label_new") or "-" in ref["target_label_new"] or ref.get("resolution") in (None, "ACP-1"):
+            continue
+        version = U.version("pp", ref["resolution"], "Dubai", "2018")
+        target = U.clause(U.section(version, ref["target_section"]), ref["target_label_new"])
+        rows = list(seed_store.query(
+            "SELECT ?c ?t ?n WHERE { ?c rg:refersTo ?t ; rg:lineStart ?line ; rg:lineEnd ?end FILTER(?line <= ?n && ?end >= ?n) }",
+            prefixes=PREFIXES, use_default_graph_as_union=True,
+            substitutions={ox.Variable("t"): ox.NamedNode(target),
+                           ox.Variable("n"): ox.Literal(str(ref["line"]), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}))
+        assert rows, ref
+        checked += 1
+    assert checked >= 5
