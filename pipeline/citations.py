@@ -124,7 +124,7 @@ _BODY_AFTER = [
     (r"(?:the\s+)?(?:itu\s+)?council", "council"),
 ]
 _BODY_AFTER_RE = re.compile(
-    r"^\s*(?:of|adopted\s+by|by)\s+(?P<b>" + "|".join(f"(?:{p})" for p, _ in _BODY_AFTER) + r")\b", re.I)
+    r"^\s*,?\s*(?:of|adopted\s+by|by)\s+(?P<b>" + "|".join(f"(?:{p})" for p, _ in _BODY_AFTER) + r")\b", re.I)
 
 _BODY_BEFORE_RE = re.compile(r"(?P<b>\bWTDC(?:-\d\d)?|\bWTSA(?:-\d\d)?|\bCouncil|\bPP(?:-\d\d)?|\bWCIT(?:-\d\d)?)\s+$", re.I)
 
@@ -330,6 +330,99 @@ def _alias_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     return out
 
 
+# ---------------------------------------------------- other instruments ---
+
+_ITUT = r"ITU[\-\u2011]?(?P<sector>[TRD])"
+_REC_RE = re.compile(r"(?:(?P<sup>Supplement)\s+(?P<supn>\d+)\s+to\s+)?Recommendations?\s+" + _ITUT + r"\s+(?P<rec>[A-Z]\.\d+(?:\.\d+)*)")
+_DECISION_RE = re.compile(r"\b(?P<word>Decisions?)\s+(?P<nums>" + _NUM_LIST + r")(?:\s*\((?P<rev>[^()]*\d{4}[^()]*)\))?")
+_OPINION_RE = re.compile(r"\bOpinions?\s+(?P<n>\d{1,2})\s*\((?P<rev>[^()]*\d{4})\)\s+of\s+(?:the\s+)?(?:World\s+Telecommunication(?:/ICT)?\s+Policy\s+Forum|WTPF)")
+_COUNCIL_DOC_RE = re.compile(r"(?<![\w/])C(?P<yy>\d{2})/(?P<n>\d{1,3})(?:\s*\((?P<rev>Rev\.\d+)\))?(?![\d/])")
+_CS_CV = r"(?:(?:the\s+)?ITU\s+(?P<w1>Constitution|Convention)|(?:the\s+)?(?P<w2>Constitution|Convention)\s+of\s+(?:the\s+)?(?:ITU|International\s+Telecommunication\s+Union|Union)|the\s+(?P<w3>Constitution|Convention)(?!\s+on\b))"
+_PROVISION_RE = re.compile(r"\b(?P<kind>No\.|Article)\s*(?P<n>\d{1,3}[A-Z]?)(?:,[^;,]{0,40}?,)?\s+(?:in\s+Article\s+\d+\s+)?of\s+" + _CS_CV)
+_CS_CV_RE = re.compile(r"\b" + _CS_CV + r"\b")
+_WSIS_DOCS = [
+    ("tunis-agenda", r"Tunis\s+Agenda(?:\s+for\s+the\s+Information\s+Society)?"),
+    ("geneva-plan-of-action", r"(?:WSIS\s+)?Geneva\s+(?:Plan\s+of\s+Action|Action\s+Plan)"),
+    ("geneva-declaration", r"Geneva\s+Declaration\s+of\s+Principles"),
+    ("tunis-commitment", r"Tunis\s+Commitment"),
+]
+_PARAS = r"§§?\s*(?P<paras>\d+(?:\s*[a-z]\))?(?:\s*(?:,|and|–|-|to)\s*\d+(?:\s*[a-z]\))?)*)"
+_OTHER_INSTRUMENTS = [
+    ("radio-regulations", r"Radio\s+Regulations(?!\s+Board)"),
+    ("itr", r"International\s+Telecommunication\s+Regulations"),
+]
+
+
+def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    out: list[Citation] = []
+    sp = lambda m: mk(base + m.start(), base + m.end())  # noqa: E731
+    for m in _REC_RE.finditer(text):
+        sector = "itu-" + m.group("sector").lower()
+        rec = m.group("rec")
+        note = "ITU-T printed without its hyphen (ITUT)" if "ITU" + m.group("sector") in m.group(0) else None
+        if m.group("sup"):
+            out.append(Citation("supplement", (sector, f"{rec}-suppl-{m.group('supn')}"), m.group(0), sp(m), note=note))
+        out.append(Citation("recommendation", (sector, rec), m.group(0), sp(m), note=note))
+    for m in _DECISION_RE.finditer(text):
+        after = text[m.end():m.end() + 120]
+        notes = []
+        body = None
+        ba = _BODY_AFTER_RE.match(after)
+        if ba:
+            body = _body_from_phrase(ba.group("b"))
+        rev = None
+        if m.group("rev"):
+            _old, rev, notes = parse_revisions(m.group("rev"))
+            if body is None and rev is not None:
+                cands = [b for b in bodies_for(rev.place, rev.year) if b != "wrc"]
+                if len(cands) == 1:
+                    body = cands[0]
+                    notes.append(f"body not stated; {rev.place} {rev.year} was only {cands[0].upper()}")
+        for n in re.findall(r"\d{1,4}", m.group("nums")):
+            out.append(Citation("itu-decision", (body or "unknown", n), m.group(0), sp(m),
+                                "current" if body else "uncertain", revision=rev,
+                                note="; ".join(notes + ([] if body else ["body not stated"])) or None))
+    for m in _OPINION_RE.finditer(text):
+        _o, rev, notes = parse_revisions(m.group("rev"))
+        if rev is None:
+            continue
+        out.append(Citation("wtpf-opinion", ("wtpf", m.group("n")), m.group(0), sp(m), revision=rev,
+                            note="WTPF opinions are numbered afresh at each forum; the forum is part of the identity"))
+    for m in _COUNCIL_DOC_RE.finditer(text):
+        left = text[max(0, m.start() - 40):m.start()]
+        if not re.search(r"Council|Documents?\s+(?:C\d\d/\d+\s*(?:,|and)\s*)*$", left):
+            continue
+        out.append(Citation("council-document", (f"C{m.group('yy')}/{m.group('n')}",), m.group(0), sp(m)))
+    covered = []
+    for m in _PROVISION_RE.finditer(text):
+        which = (m.group("w1") or m.group("w2") or m.group("w3")).lower()
+        kind = "no" if m.group("kind") == "No." else "art"
+        out.append(Citation(which, (f"{kind}-{m.group('n')}",), m.group(0), sp(m)))
+        covered.append((m.start(), m.end()))
+    for m in _CS_CV_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in covered):
+            continue
+        which = (m.group("w1") or m.group("w2") or m.group("w3")).lower()
+        if m.group("w3") and not re.search(r"\b(?:ITU|Union)\b", text):
+            continue  # "the Convention" alone, with nothing saying it is ITU's
+        out.append(Citation(which, (None,), m.group(0), sp(m)))
+    for key, pat in _WSIS_DOCS:
+        for m in re.finditer(r"(?:" + _PARAS + r"\s+of\s+the\s+)?(?P<doc>" + pat + r")(?:\s*\((?:\d{4}\s*,\s*)?(?P<paras2>§§?\s*[^()]*?(?:\([^()]*\))?[^()]*)\))?", text):
+            paras = m.group("paras")
+            if paras is None and m.group("paras2"):
+                paras = m.group("paras2").lstrip("§ ")
+            if paras:
+                for pm in re.finditer(r"(\d+)(?:\s*([a-z])(?:\)|$))?", paras):
+                    para = pm.group(1) + (f"-{pm.group(2)}" if pm.group(2) else "")
+                    out.append(Citation("wsis", (key, para), m.group(0), sp(m)))
+            else:
+                out.append(Citation("wsis", (key, None), m.group(0), sp(m)))
+    for key, pat in _OTHER_INSTRUMENTS:
+        for m in re.finditer(pat, text):
+            out.append(Citation("instrument", ("itu", key), m.group(0), sp(m)))
+    return out
+
+
 def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
                    context: dict | None = None) -> list[Citation]:
     """Every citation in ``text``; offsets are ``base`` + position in ``text``.
@@ -339,7 +432,8 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     """
     context = context or {}
     t = text.replace(NBSP, " ")
-    cites = _un_citations(t, span, base) + _itu_citations(t, span, base, context) + _sdg_citations(t, span, base)
+    cites = (_un_citations(t, span, base) + _itu_citations(t, span, base, context) + _sdg_citations(t, span, base)
+             + _instrument_citations(t, span, base))
     un_spans = {(c.span.char_start, c.span.char_end) for c in cites if c.kind == "un"}
     cites += [c for c in _alias_citations(t, span, base) if (c.span.char_start, c.span.char_end) not in un_spans]
     # a title next to its symbol ("Resolution 70/1 … on the 2030 Agenda …") is one citation, not two

@@ -25,6 +25,10 @@ BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA"
               "council": "Council", "wrc": "WRC", "wcit": "WCIT", "wtpf": "WTPF"}
 
 
+INSTRUMENT_KINDS = ("recommendation", "supplement", "itu-decision", "wtpf-opinion", "council-document",
+                    "constitution", "convention", "wsis", "instrument")
+
+
 class Mapper:
     def __init__(self, doc: SourceDocument, settings: Settings):
         self.doc = doc
@@ -256,6 +260,8 @@ class Mapper:
                 organ = "ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/") else "unga"
                 self.add(t, RG.body, concept("body", organ))
             return t
+        if c.kind in INSTRUMENT_KINDS:
+            return self.instrument(c)
         if c.kind == "sdg":
             level, code = c.key
             ref = sdg_reference()
@@ -267,6 +273,74 @@ class Mapper:
             return URIRef(entry.uri)
         return None
 
+    def _thing(self, uri: str, label: str, whole: URIRef | None = None) -> URIRef:
+        t = URIRef(uri)
+        if t not in self._described:
+            self._described.add(t)
+            self.add(t, RDF.type, RG.Instrument)
+            self.add(t, DCTERMS.identifier, Literal(label))
+            self.add(t, RDFS.label, Literal(label, lang="en"))
+            if whole is not None:
+                self.add(t, ELI.is_part_of, whole)
+                self.add(whole, ELI.has_part, t)
+        return t
+
+    def instrument(self, c: Citation) -> URIRef | None:
+        """Other instruments: Recommendations, decisions, WTPF opinions, Council documents,
+        the Constitution and Convention and their provisions, WSIS outcome documents and
+        their paragraphs, the Radio Regulations and the ITRs."""
+        u = self.u
+        if c.kind in ("recommendation", "supplement"):
+            sector, number = c.key
+            pretty = f"ITU-{sector[-1].upper()}"
+            if c.kind == "supplement":
+                rec, _, sup = number.partition("-suppl-")
+                whole = self._thing(u.instrument("recommendation", sector, rec), f"Recommendation {pretty} {rec}")
+                return self._thing(u.instrument("supplement", sector, number), f"{pretty} {rec} Suppl. {sup}", whole)
+            return self._thing(u.instrument("recommendation", sector, number), f"Recommendation {pretty} {number}")
+        if c.kind == "itu-decision":
+            body, number = c.key
+            if body == "unknown":
+                return None
+            work = self._thing(u.instrument("decision", body, number), f"Decision {number} ({BODY_NAMES[body]})")
+            if c.revision is None:
+                return work
+            v = URIRef(u.version_of_work(str(work), c.revision.place, c.revision.year))
+            if v not in self._described:
+                self._thing(str(v), f"Decision {number} ({c.revision})")
+                self.add(v, DCTERMS.isVersionOf, work)
+                self.add(work, DCTERMS.hasVersion, v)
+            return v
+        if c.kind == "wtpf-opinion":
+            _body, number = c.key
+            forum = f"wtpf-{c.revision.year}"
+            return self._thing(u.instrument("opinion", forum, number), f"Opinion {number} ({c.revision.place}, {c.revision.year}) of WTPF")
+        if c.kind == "council-document":
+            return self._thing(u.instrument("document", "council", c.key[0]), f"Council document {c.key[0]}")
+        if c.kind in ("constitution", "convention"):
+            whole = self._thing(u.instrument("instrument", "itu", c.kind),
+                                f"{c.kind.capitalize()} of the International Telecommunication Union")
+            prov = c.key[0]
+            if prov is None:
+                return whole
+            kind, _, n = prov.partition("-")
+            label = f"{'No.' if kind == 'no' else 'Article'} {n} of the {c.kind.capitalize()}"
+            return self._thing(f"{whole}/{prov}", label, whole)
+        if c.kind == "wsis":
+            doc, para = c.key
+            names = {"tunis-agenda": "Tunis Agenda for the Information Society", "geneva-plan-of-action": "Geneva Plan of Action",
+                     "geneva-declaration": "Geneva Declaration of Principles", "tunis-commitment": "Tunis Commitment"}
+            whole = self._thing(u.instrument("instrument", "wsis", doc), names[doc])
+            if para is None:
+                return whole
+            return self._thing(f"{whole}/para-{para}", f"§ {para.replace('-', ' ')}) of the {names[doc]}"
+                               if "-" in para else f"§ {para} of the {names[doc]}", whole)
+        if c.kind == "instrument":
+            body, key = c.key
+            names = {"radio-regulations": "Radio Regulations", "itr": "International Telecommunication Regulations"}
+            return self._thing(u.instrument("instrument", body, key), names[key])
+        return None
+
     def cite(self, citing: URIRef, c: Citation, s: Section | None, n: int | None) -> None:
         t = self.target(c)
         if t is None:
@@ -275,6 +349,9 @@ class Mapper:
             return
         if c.status in ("current", "inserted"):
             self.add(citing, CITO.cites, t)
+            whole = self.g.value(t, ELI.is_part_of) if c.kind in INSTRUMENT_KINDS else None
+            if whole is not None:
+                self.add(citing, CITO.cites, whole)  # citing § 50 of the Tunis Agenda cites the Tunis Agenda
         if n is None:
             return
         rec = URIRef(self.u.citation(str(citing), n))

@@ -67,3 +67,26 @@ def test_glued_revision():
 ])
 def test_query_targets_use_the_same_reading(typed, key):
     assert [c.key for c in parse_target(typed)] == [key]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # each string copied from the seed, with its line
+    ("§§ 27 c) and 50 d) of the Tunis Agenda for the Information Society, relating",          # 1515
+     [("wsis", ("tunis-agenda", "27-c")), ("wsis", ("tunis-agenda", "50-d"))]),
+    ("No. 196 of the ITU Convention, which stipulates", [("convention", ("no-196",))]),     # 1517
+    ("hi)\tRecommendation ITUT D.50, on general tariff principles", [("recommendation", ("itu-t", "D.50"))]),  # 1521
+    ("Opinion 4 (Lisbon, 2009) of the World Telecommunication Policy Forum", [("wtpf-opinion", ("wtpf", "4"))]),  # 1816
+    ("(Council Documents C09/55 and C16/49);", [("council-document", ("C09/55",)), ("council-document", ("C16/49",))]),  # 213
+    ("Decision 517, adopted by the ITU Council at its 2004 session", [("itu-decision", ("council", "517"))]),  # 352
+    ("Annex 1 to Decision 5 (Rev. Busan, 2014) of this conference", [("itu-decision", ("pp", "5"))]),  # 593
+    ("(No. 13 in Article 1 of the ITU Constitution);", [("constitution", ("no-13",))]),     # 1708
+])
+def test_other_instruments(text, expected):
+    got = [(c.kind, c.key) for c in find_citations(text) if c.kind not in ("un", "itu-resolution", "sdg")]
+    assert got == expected
+
+
+def test_un_convention_on_the_rights_of_the_child_is_not_the_itu_convention():
+    # line 2415
+    assert not [c for c in find_citations("a)\tthe United Nations Convention on the Rights of the Child (1989), the")
+                if c.kind == "convention"]
