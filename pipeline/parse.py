@@ -109,6 +109,22 @@ VERB_LINE = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _repairs() -> list[tuple[re.Pattern, str]]:
+    with open(REFERENCE_DIR / "repairs.csv", encoding="utf-8", newline="") as fh:
+        return [(re.compile(r["pattern"]), r["replacement"]) for r in csv.DictReader(fh)]
+
+
+def repair(text: str) -> str:
+    """Undo the export's damage to words (``ITUT`` → ``ITU-T``), from data/reference/repairs.csv.
+
+    Only the published text is repaired; spans keep pointing at the original bytes.
+    """
+    for pat, rep in _repairs():
+        text = pat.sub(rep, text)
+    return text
+
+
+@lru_cache(maxsize=1)
 def _addressee_patterns() -> list[tuple[str, re.Pattern]]:
     with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
         return [(r["code"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(fh)]
@@ -329,7 +345,7 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
         prop.target_kind = "draft"
     else:
         old, new, notes = parse_revisions(m.group("rev"))
-        res = ResolutionText(body="pp", number=m.group("num"), draft_label=None, title="",
+        res = ResolutionText(body="pp", number=m.group("num"), draft_label=None, title="",  # title set below
                              heading=head_line.clean.strip(), old_revision=old, new_revision=new,
                              span=doc.span(head_line.no, content[-1].no))
         for n in notes:
@@ -346,7 +362,7 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
     idx = 0
     if not annex_only:
         if len(rest) > 0:
-            res.title = rest[0].clean.strip()
+            res.title = repair(rest[0].clean.strip())
             idx = 1
     else:
         nxt = heading_before.no + 1
@@ -458,6 +474,7 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         else:
             clause = Clause(label=None, printed_label=None, former_label=None, label_change="unchanged",
                             text=s, span=doc.span(ln.no, ln.no))
+        clause.text = repair(clause.text)
         clause.citations = [c for c in doc.cites(ln, context=ctx) if not _self_citation(c, res)]
         section.clauses.append(clause)
         section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
