@@ -21,6 +21,7 @@ old symbol and the inserted new one; never published as one glued symbol.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from .model import Citation, Revision, Span
@@ -352,6 +353,10 @@ _OTHER_INSTRUMENTS = [
     ("itr", r"International\s+Telecommunication\s+Regulations"),
 ]
 
+_WSIS_RES = [(key, re.compile(r"(?:" + _PARAS + r"\s+of\s+the\s+)?(?P<doc>" + pat + r")(?:\s*\((?:\d{4}\s*,\s*)?(?P<paras2>§§?\s*[^()]*?(?:\([^()]*\))?[^()]*)\))?"))
+             for key, pat in _WSIS_DOCS]
+_OTHER_RES = [(key, re.compile(pat)) for key, pat in _OTHER_INSTRUMENTS]
+
 
 def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out: list[Citation] = []
@@ -406,8 +411,8 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         if m.group("w3") and not re.search(r"\b(?:ITU|Union)\b", text):
             continue  # "the Convention" alone, with nothing saying it is ITU's
         out.append(Citation(which, (None,), m.group(0), sp(m)))
-    for key, pat in _WSIS_DOCS:
-        for m in re.finditer(r"(?:" + _PARAS + r"\s+of\s+the\s+)?(?P<doc>" + pat + r")(?:\s*\((?:\d{4}\s*,\s*)?(?P<paras2>§§?\s*[^()]*?(?:\([^()]*\))?[^()]*)\))?", text):
+    for key, rx in _WSIS_RES:
+        for m in rx.finditer(text):
             paras = m.group("paras")
             if paras is None and m.group("paras2"):
                 paras = m.group("paras2").lstrip("§ ")
@@ -417,10 +422,23 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
                     out.append(Citation("wsis", (key, para), m.group(0), sp(m)))
             else:
                 out.append(Citation("wsis", (key, None), m.group(0), sp(m)))
-    for key, pat in _OTHER_INSTRUMENTS:
-        for m in re.finditer(pat, text):
+    for key, rx in _OTHER_RES:
+        for m in rx.finditer(text):
             out.append(Citation("instrument", ("itu", key), m.group(0), sp(m)))
     return out
+
+
+_TRIGGERS = {
+    "un": re.compile(r"\d/\d"),
+    "itu": re.compile(r"[Rr]esolution"),
+    "sdg": re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"),
+    "instrument": re.compile(r"Recommendation|Decision|Opinion|C\d\d/|Constitution|Convention|Tunis|Geneva|Regulations"),
+}
+
+
+@lru_cache(maxsize=1)
+def _alias_trigger() -> re.Pattern:
+    return re.compile("|".join(re.escape(a.pattern) for a in aliases()) or r"(?!)", re.I)
 
 
 def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
@@ -432,10 +450,19 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     """
     context = context or {}
     t = text.replace(NBSP, " ")
-    cites = (_un_citations(t, span, base) + _itu_citations(t, span, base, context) + _sdg_citations(t, span, base)
-             + _instrument_citations(t, span, base))
-    un_spans = {(c.span.char_start, c.span.char_end) for c in cites if c.kind == "un"}
-    cites += [c for c in _alias_citations(t, span, base) if (c.span.char_start, c.span.char_end) not in un_spans]
+    # cheap triggers first: most lines cite nothing, and each family costs several regexes
+    cites: list[Citation] = []
+    if _TRIGGERS["un"].search(t):
+        cites += _un_citations(t, span, base)
+    if _TRIGGERS["itu"].search(t):
+        cites += _itu_citations(t, span, base, context)
+    if _TRIGGERS["sdg"].search(t):
+        cites += _sdg_citations(t, span, base)
+    if _TRIGGERS["instrument"].search(t):
+        cites += _instrument_citations(t, span, base)
+    if _alias_trigger().search(t):
+        un_spans = {(c.span.char_start, c.span.char_end) for c in cites if c.kind == "un"}
+        cites += [c for c in _alias_citations(t, span, base) if (c.span.char_start, c.span.char_end) not in un_spans]
     # a title next to its symbol ("Resolution 70/1 … on the 2030 Agenda …") is one citation, not two
     by_target: dict = {}
     for c in cites:
