@@ -139,13 +139,16 @@ def addressees_of(rest: str) -> tuple[list[str], list[str]]:
     codes, unknown = [], []
     whole = [c for c, p in _addressee_patterns() if p.match(main)]
     if whole:
-        return whole[:1], []
+        return whole[0].split(";"), []
     for part in re.split(r"\s*,\s*|\s+and\s+(?=the\s|Sector|Associates|Academia|Member|Director)", main):
         part = part.strip()
         if not part:
             continue
         hit = [c for c, p in _addressee_patterns() if p.match(part)]
-        (codes if hit else unknown).append(hit[0] if hit else part)
+        if hit:
+            codes.extend(hit[0].split(";"))
+        else:
+            unknown.append(part)
     return codes, unknown
 
 
@@ -525,32 +528,66 @@ def _years(text: str) -> int:
 
 
 def _order_replaced(labeled: list[Clause], readings: list, sd: SourceDocument) -> None:
-    """For a clause printed twice under one label, read the one that mentions the later
-    year as the new text and the other as deleted; without a difference, both stay uncertain."""
-    i = 0
-    while i < len(readings) - 1:
-        a, b = readings[i], readings[i + 1]
-        if a.change == "replaced" and b.change == "replaced":
-            ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
-            kind = labels_mod.Reading
-            if ya == yb:
-                readings[i] = kind(a.printed, a.old, a.new, "uncertain")
-                readings[i + 1] = kind(b.printed, b.old, None, "uncertain")
-                note = "neither mentions a later year; the second is kept apart as uncertain"
-            elif ya > yb:
-                readings[i] = kind(a.printed, None, a.new, "inserted")
-                readings[i + 1] = kind(b.printed, b.old, None, "deleted")
-                note = f"the first mentions {ya}, the second only {yb}: the first is read as the new text"
-            else:
-                readings[i] = kind(a.printed, a.old, None, "deleted")
-                readings[i + 1] = kind(b.printed, None, b.new, "inserted")
-                note = f"the second mentions {yb}, the first only {ya}: the second is read as the new text"
-            sd.findings.append(Finding("label-uncertain", f"label '{a.printed}' is printed twice in a row (a clause replaced by a flattened tracked change); {note}",
-                                       labeled[i].text[:160], Span(labeled[i].span.line_start, labeled[i + 1].span.line_end,
-                                                                   labeled[i].span.char_start, labeled[i + 1].span.char_end), "info"))
-            i += 2
+    """Decide, for each clause printed twice under one label, which is the new text.
+
+    Evidence, strongest first: both clauses mention years and one mentions a later year
+    (that one is new); otherwise the order that the decided pairs of the same section
+    follow (Word printed them old-first or new-first consistently within a list);
+    otherwise only one mentions a year (weak: that one is read as new).  Without any
+    evidence both stay uncertain.  Every reading is a finding.
+    """
+    pairs = _pair_starts(readings)
+    decided: dict[int, bool] = {}     # pair start -> new comes first?
+    notes: dict[int, str] = {}
+    for i in pairs:
+        ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
+        if ya and yb and ya != yb:
+            decided[i] = ya > yb
+            notes[i] = (f"the {'first' if ya > yb else 'second'} mentions {max(ya, yb)}, the other only {min(ya, yb)}: "
+                        f"it is read as the new text")
+    votes = list(decided.values())
+    majority = None
+    if votes and all(v == votes[0] for v in votes):
+        majority = votes[0]
+    for i in pairs:
+        if i in decided:
             continue
-        i += 1
+        ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
+        if majority is not None:
+            decided[i] = majority
+            notes[i] = f"no date decides; read {'new-first' if majority else 'old-first'} like the other pairs of this list"
+        elif ya != yb:
+            decided[i] = ya > yb
+            notes[i] = f"only the {'first' if ya > yb else 'second'} mentions a year ({max(ya, yb)}); weakly read as the new text"
+    kind = labels_mod.Reading
+    for i in pairs:
+        a, b = readings[i], readings[i + 1]
+        if i not in decided:
+            readings[i] = kind(a.printed, a.old, a.new, "uncertain")
+            readings[i + 1] = kind(b.printed, b.old, None, "uncertain")
+            note = "nothing tells which is new; the second is kept apart as uncertain"
+        elif decided[i]:
+            readings[i] = kind(a.printed, None, a.new, "inserted")
+            readings[i + 1] = kind(b.printed, b.old, None, "deleted")
+            note = notes[i]
+        else:
+            readings[i] = kind(a.printed, a.old, None, "deleted")
+            readings[i + 1] = kind(b.printed, None, b.new, "inserted")
+            note = notes[i]
+        sd.findings.append(Finding("label-uncertain", f"label '{a.printed}' is printed twice in a row (a clause replaced by a flattened tracked change); {note}",
+                                   labeled[i].text[:160], Span(labeled[i].span.line_start, labeled[i + 1].span.line_end,
+                                                               labeled[i].span.char_start, labeled[i + 1].span.char_end), "info"))
+
+
+def _pair_starts(readings: list) -> list[int]:
+    out, i = [], 0
+    while i < len(readings) - 1:
+        if readings[i].change == "replaced" and readings[i + 1].change == "replaced":
+            out.append(i)
+            i += 2
+        else:
+            i += 1
+    return out
 
 
 def _ltype(label: str) -> str:
