@@ -316,7 +316,14 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         if 1 <= int(g) <= 17:
             out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end())))
     for m in _SDG_TARGET_RE.finditer(text):
-        out.append(Citation("sdg", ("target", m.group("t")), m.group(0), mk(base + m.start(), base + m.end())))
+        # "Target 1.1" is also how the ITU strategic plan numbers its own targets: only an
+        # explicit SDG, a letter target (9.c) or the SDGs named nearby make it an SDG target
+        code = m.group("t")
+        near = text[max(0, m.start() - 120):m.end() + 60]
+        if not (m.group(0).startswith("SDG") or code.split(".")[1].isalpha()
+                or re.search(r"SDG|Sustainable\s+Development\s+Goal", near)):
+            continue
+        out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end())))
     for m in _SDG_INDICATOR_RE.finditer(text):
         out.append(Citation("sdg", ("indicator", m.group("i")), m.group(0), mk(base + m.start(), base + m.end())))
     return out

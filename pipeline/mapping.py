@@ -176,6 +176,52 @@ class Mapper:
                 self.add(pu, RG.concerns, au)
             for j, s in enumerate(a.sections, start=1):
                 self.section(au, s, j)
+            if a.plan is not None:
+                self.plan(au, a.plan)
+
+    def plan(self, annex: URIRef, plan) -> None:
+        """The strategic plan as a SKOS concept scheme; goals map to the SDG targets and
+        indicators they serve (``skos:relatedMatch``, the plan's own linkage table)."""
+        u = self.u
+        scheme = URIRef(f"{self.u.base}id/strategic-plan/{plan.period}")
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.prefLabel, Literal(f"ITU Strategic Plan {plan.period}", lang="en"))
+        self.add(scheme, DCTERMS.source, annex)
+        self.add(scheme, PROV.wasDerivedFrom, self.doc_uri)
+        ref = sdg_reference()
+        by_code = {(i.kind, i.code): URIRef(u.strategic_plan(plan.period, i.kind, i.code)) for i in plan.items}
+        for kind in ("goal", "target", "objective", "outcome", "output"):
+            coll = URIRef(f"{scheme}/{kind}")
+            self.add(coll, RDF.type, SKOS.Collection)
+            self.add(coll, SKOS.prefLabel, Literal(f"{kind.capitalize()}s of the ITU Strategic Plan {plan.period}", lang="en"))
+        parent_kind = {"target": "goal", "outcome": "objective", "output": "objective"}
+        for i in plan.items:
+            c = by_code[(i.kind, i.code)]
+            self.add(c, RDF.type, SKOS.Concept)
+            self.add(c, SKOS.inScheme, scheme)
+            self.add(URIRef(f"{scheme}/{i.kind}"), SKOS.member, c)
+            self.add(c, SKOS.notation, Literal(i.code))
+            label = {"goal": f"Goal {i.code}: {i.title}", "objective": f"{i.code} {i.title}"}.get(i.kind, f"{i.kind.capitalize()} {i.code}")
+            self.add(c, SKOS.prefLabel, Literal(label, lang="en"))
+            self.add(c, SKOS.definition, Literal(i.text, lang="en"))
+            if i.kind in ("goal", "objective"):
+                self.add(scheme, SKOS.hasTopConcept, c)
+            parent = by_code.get((parent_kind.get(i.kind, ""), i.parent or ""))
+            if parent is not None:
+                self.add(c, SKOS.broader, parent)
+            self.span(c, i.span)
+            for code in i.sdg_targets:
+                e = ref.get(("target", code))
+                if e is None:
+                    self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG target {code}, which the SDG framework does not have", code, i.span))
+                else:
+                    self.add(c, SKOS.relatedMatch, URIRef(e.uri))
+            for code in i.sdg_indicators:
+                e = ref.get(("indicator", code))
+                if e is None:
+                    self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG indicator {code}, which the 2019 SDG framework does not have", code, i.span))
+                else:
+                    self.add(c, SKOS.relatedMatch, URIRef(e.uri))
 
     def section(self, parent: URIRef, s: Section, pos: int) -> None:
         su = URIRef(f"{parent}/{s.key}")

@@ -25,6 +25,7 @@ from . import labels as labels_mod
 from .citations import find_citations, parse_revisions
 from .model import (Annex, Citation, Clause, Finding, InternalReference, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
+from .plan import parse_plan
 from .reference import REFERENCE_DIR
 from .uris import slug
 
@@ -484,6 +485,11 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
     for sec in res.sections + [s for a in res.annexes for s in a.sections]:
         _structure(sec, doc, sd)
     _internal_references(res, doc, sd)
+    for a in res.annexes:
+        m = re.search(r"Strategic\s+plan\s+for\s+(\d{4})\s*-\s*(\d{4})", a.title, re.I)
+        if m and res.number == "71":
+            annex_lines = doc.lines[a.span.line_start - 1:a.span.line_end]
+            a.plan = parse_plan(annex_lines, f"{m.group(1)}-{m.group(2)}", sd.findings, lambda n: doc.span(n, n))
 
 
 def _self_citation(c: Citation, res: ResolutionText) -> bool:

@@ -90,3 +90,21 @@ def test_un_convention_on_the_rights_of_the_child_is_not_the_itu_convention():
     # line 2415
     assert not [c for c in find_citations("a)\tthe United Nations Convention on the Rights of the Child (1989), the")
                 if c.kind == "convention"]
+
+
+def test_strategic_plan_targets_are_not_sdg_targets():
+    # line 705: ITU strategic target 1.1 — not SDG target 1.1
+    assert not [c for c in find_citations("\tTarget 1.1: by 2023, 65% of households worldwide with access to the Internet")
+                if c.kind == "sdg"]
+    # line 1421: "Target 9.c" next to SDG 9 is the SDG target
+    assert ("sdg", ("target", "9.c")) in [(c.kind, c.key) for c in find_citations(
+        "ITU's work contributes to SDG 9, in particular Target 9.c")]
+
+
+@pytest.mark.parametrize("text,goal", [
+    ("Member States have committed to Sustainable Development Goal 5 (SDG5): Achieve gender equality", "5"),  # 490
+    ("UN-Women and WMO to achieve Sustainable Development Goal 11: \"Make cities", "11"),                      # 2587
+    ("b)\tthe Goal 9 in the 2030 Agenda for Sustainable Development: “build resilient", "9"),                 # 2777
+])
+def test_sdg_goals_in_running_text(text, goal):
+    assert ("sdg", ("goal", goal)) in [(c.kind, c.key) for c in find_citations(text)]
