@@ -282,10 +282,11 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
                     body = "council" if word == "council" else re.sub(r"-\d\d$", "", word)
         if body is None and new is not None:
             # WRC resolutions are cited "(Rev.WRC-15)", never by place and year
-            cands = [b for b in bodies_for(new.place, new.year) if b != "wrc"]
+            cands = [b for b in bodies_for(new.place, new.year, revision=new.rev) if b != "wrc"]
             if len(cands) == 1:
                 body = cands[0]
-                notes.append(f"body not stated; {new.place} {new.year} was only {cands[0].upper()}")
+                notes.append(f"body not stated; {new.place} {new.year} was only {cands[0].upper()}"
+                             + (" among conferences that revise resolutions" if new.rev else ""))
             elif len(cands) > 1:
                 notes.append(f"body not stated and {new.place} {new.year} hosted {', '.join(c.upper() for c in cands)}")
         if body is None and rev_text is None and context.get("default_body") and nums == [context.get("default_number")]:
@@ -294,6 +295,9 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
         status = "current" if body else "uncertain"
         if body is None:
             notes.append("body not stated")
+        if new is not None and not is_known_conference(new):
+            notes.append(f"no conference met at {new.place} in {new.year}: the revision is cited as printed but no version is minted")
+            new = None
         # glued revisions: the old one was deleted
         for i, n in enumerate(nums):
             nm = re.search(rf"\b{n}\b", m.group(0)[m.start("nums") - m.start():])
@@ -332,7 +336,7 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
 def _alias_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out = []
     for a in aliases():
-        for m in re.finditer(re.escape(a.pattern), text, re.I):
+        for m in re.finditer(a.pattern, text, re.I):
             out.append(Citation(a.kind, (a.target,), m.group(0), mk(base + m.start(), base + m.end()),
                                 note=f"cited by title: {a.note}"))
     return out
@@ -346,14 +350,18 @@ _DECISION_RE = re.compile(r"\b(?P<word>Decisions?)\s+(?P<nums>" + _NUM_LIST + r"
 _OPINION_RE = re.compile(r"\bOpinions?\s+(?P<n>\d{1,2})\s*\((?P<rev>[^()]*\d{4})\)\s+of\s+(?:the\s+)?(?:World\s+Telecommunication(?:/ICT)?\s+Policy\s+Forum|WTPF)")
 _COUNCIL_DOC_RE = re.compile(r"(?<![\w/])C(?P<yy>\d{2})/(?P<n>\d{1,3})(?:\s*\((?P<rev>Rev\.\d+)\))?(?![\d/])")
 _CS_CV = r"(?:(?:the\s+)?ITU\s+(?P<w1>Constitution|Convention)|(?:the\s+)?(?P<w2>Constitution|Convention)\s+of\s+(?:the\s+)?(?:ITU|International\s+Telecommunication\s+Union|Union)|the\s+(?P<w3>Constitution|Convention)(?!\s+on\b))"
-_PROVISION_RE = re.compile(r"\b(?P<kind>No\.|Article)\s*(?P<n>\d{1,3}[A-Z]?)(?:,[^;,]{0,40}?,)?\s+(?:in\s+Article\s+\d+\s+)?of\s+" + _CS_CV)
+_PROVISION_RE = re.compile(r"\b(?P<kind>No\.|Article)\s*(?P<n>\d{1,3}[A-Z]?)(?:,[^;,]{0,40}?,|\s+[A-Z][^;,()]{0,40}?)?\s+(?:in\s+Article\s+\d+\s+)?of\s+" + _CS_CV)
 _CS_CV_RE = re.compile(r"\b" + _CS_CV + r"\b")
 _WSIS_DOCS = [
     ("tunis-agenda", r"Tunis\s+Agenda(?:\s+for\s+the\s+Information\s+Society)?"),
     ("geneva-plan-of-action", r"(?:WSIS\s+)?Geneva\s+(?:Plan\s+of\s+Action|Action\s+Plan)"),
     ("geneva-declaration", r"Geneva\s+Declaration\s+of\s+Principles"),
     ("tunis-commitment", r"Tunis\s+Commitment"),
+    ("wsis+10-statement", r"(?:WSIS\+10\s+)?Statement\s+on\s+(?:the\s+)?Implementation\s+of\s+(?:the\s+)?WSIS\s+Outcomes"),
+    ("wsis+10-vision", r"(?:WSIS\+10\s+)?Vision\s+for\s+WSIS\s+Beyond\s+2015|WSIS\s+Vision\s+Beyond\s+2015"),
+    ("wsis+10-outcome-documents", r"WSIS\+10(?:\s+High-Level\s+Event)?\s+outcome\s+documents"),
 ]
+_ACTION_LINES_RE = re.compile(r"\bAction\s+Lines?\s+(?P<list>C\d{1,2}(?:\s*(?:,|and|,\s*and)\s*C\d{1,2})*)")
 _PARAS = r"§§?\s*(?P<paras>\d+(?:\s*[a-z]\))?(?:\s*(?:,|and|–|-|to)\s*\d+(?:\s*[a-z]\))?)*)"
 _OTHER_INSTRUMENTS = [
     ("radio-regulations", r"Radio\s+Regulations(?!\s+Board)"),
@@ -424,11 +432,17 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
             if paras is None and m.group("paras2"):
                 paras = m.group("paras2").lstrip("§ ")
             if paras:
-                for pm in re.finditer(r"(\d+)(?:\s*([a-z])(?:\)|$))?", paras):
-                    para = pm.group(1) + (f"-{pm.group(2)}" if pm.group(2) else "")
+                for pm in re.finditer(r"(\d+)\s*(?:[-–]|to)\s*(\d+)(?!\s*[a-z]\))|(\d+)(?:\s*([a-z])(?:\)|$))?", paras):
+                    if pm.group(1):   # a range: §§ 113-118
+                        para = f"{pm.group(1)}-{pm.group(2)}"
+                    else:
+                        para = pm.group(3) + (f"-{pm.group(4)}" if pm.group(4) else "")
                     out.append(Citation("wsis", (key, para), m.group(0), sp(m)))
             else:
                 out.append(Citation("wsis", (key, None), m.group(0), sp(m)))
+    for m in _ACTION_LINES_RE.finditer(text):
+        for al in re.findall(r"C\d{1,2}", m.group("list")):
+            out.append(Citation("wsis", ("action-line", al), m.group(0), sp(m)))
     for key, rx in _OTHER_RES:
         for m in rx.finditer(text):
             out.append(Citation("instrument", ("itu", key), m.group(0), sp(m)))
@@ -439,13 +453,13 @@ _TRIGGERS = {
     "un": re.compile(r"\d/\d"),
     "itu": re.compile(r"[Rr]esolution"),
     "sdg": re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"),
-    "instrument": re.compile(r"Recommendation|Decision|Opinion|C\d\d/|Constitution|Convention|Tunis|Geneva|Regulations"),
+    "instrument": re.compile(r"Recommendation|Decision|Opinion|C\d\d/|Constitution|Convention|Tunis|Geneva|Regulations|WSIS|Action\s+Line"),
 }
 
 
 @lru_cache(maxsize=1)
 def _alias_trigger() -> re.Pattern:
-    return re.compile("|".join(re.escape(a.pattern) for a in aliases()) or r"(?!)", re.I)
+    return re.compile("|".join(f"(?:{a.pattern})" for a in aliases()) or r"(?!)", re.I)
 
 
 def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,

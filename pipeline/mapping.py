@@ -375,8 +375,13 @@ class Mapper:
         if c.kind == "wsis":
             doc, para = c.key
             names = {"tunis-agenda": "Tunis Agenda for the Information Society", "geneva-plan-of-action": "Geneva Plan of Action",
-                     "geneva-declaration": "Geneva Declaration of Principles", "tunis-commitment": "Tunis Commitment"}
-            whole = self._thing(u.instrument("instrument", "wsis", doc), names[doc])
+                     "geneva-declaration": "Geneva Declaration of Principles", "tunis-commitment": "Tunis Commitment",
+                     "wsis+10-statement": "WSIS+10 Statement on the Implementation of WSIS Outcomes",
+                     "wsis+10-vision": "WSIS+10 Vision for WSIS Beyond 2015",
+                     "wsis+10-outcome-documents": "WSIS+10 High-Level Event outcome documents"}
+            if doc == "action-line":
+                return self._thing(u.instrument("instrument", "wsis", f"action-line-{para}"), f"WSIS Action Line {para}")
+            whole = self._thing(u.instrument("instrument", "wsis", doc.replace("+", "")), names[doc])
             if para is None:
                 return whole
             return self._thing(f"{whole}/para-{para}", f"§ {para.replace('-', ' ')}) of the {names[doc]}"

@@ -493,7 +493,13 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
 
 
 def _self_citation(c: Citation, res: ResolutionText) -> bool:
-    return c.kind == "itu-resolution" and res.number is not None and c.key == ("pp", res.number)
+    """A resolution naming itself is not a citation, unless it names an earlier version
+    ("its Resolution 70 (Minneapolis, 1998)" in Resolution 70 cites that version)."""
+    if not (c.kind == "itu-resolution" and res.number is not None and c.key == ("pp", res.number)):
+        return False
+    if c.revision is None or res.new_revision is None:
+        return True
+    return (c.revision.place, c.revision.year) == (res.new_revision.place, res.new_revision.year)
 
 
 def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:

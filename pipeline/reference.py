@@ -17,12 +17,14 @@ class Conference:
     place: str
     year: str
     name: str
+    revises: bool = True   # False for WCIT-12, which adopted only new resolutions
 
 
 @lru_cache(maxsize=None)
 def conferences(ref_dir: Path = REFERENCE_DIR) -> tuple[Conference, ...]:
     with open(ref_dir / "conferences.csv", encoding="utf-8", newline="") as fh:
-        return tuple(Conference(r["body"], r["place"], r["year"], r["name"]) for r in csv.DictReader(fh))
+        return tuple(Conference(r["body"], r["place"], r["year"], r["name"], r.get("revises", "true") == "true")
+                     for r in csv.DictReader(fh))
 
 
 @lru_cache(maxsize=None)
@@ -35,13 +37,20 @@ def known_places(ref_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     return out
 
 
-def bodies_for(place: str, year: str) -> list[str]:
-    """Bodies that met at ``place`` in ``year`` (``Geneva 2015`` → ``["ra", "wrc"]``)."""
-    return sorted({c.body for c in conferences() if c.place.lower() == place.lower() and c.year == str(year)})
+def bodies_for(place: str, year: str, *, revision: bool = False) -> list[str]:
+    """Bodies that met at ``place`` in ``year`` (``Geneva 2015`` → ``["ra", "wrc"]``).
+
+    With ``revision=True`` (the citation says "Rev."), only bodies whose conference that
+    year revised resolutions: "Rev. Dubai, 2012" is WTSA-12, never WCIT-12.
+    """
+    return sorted({c.body for c in conferences() if c.place.lower() == place.lower() and c.year == str(year)
+                   and (c.revises or not revision)})
 
 
 @dataclass(frozen=True)
 class Alias:
+    """An instrument cited by its title; ``pattern`` is a regular expression."""
+
     pattern: str
     kind: str
     target: str
