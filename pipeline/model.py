@@ -63,6 +63,16 @@ class Finding:
 
 
 @dataclass
+class Footnote:
+    """A footnote, attached where its marker stands (``[footnoteRef:5]1`` … ``[5: 1 These include …]``)."""
+
+    ref: str          # the export's footnote id ("5")
+    mark: str         # the mark printed in the text ("1")
+    text: str
+    span: Span        # of the marker
+
+
+@dataclass
 class Clause:
     label: str | None            # under the new numbering; None when probably deleted
     printed_label: str | None    # as printed ("910", "fg)"), None for unlabeled paragraphs
@@ -74,6 +84,7 @@ class Clause:
     children: list["Clause"] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     references: list["InternalReference"] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
     key: str = ""                # path segment (set by the parser): "10", "5.1", "2-iii", "p1", "former-e"
 
 

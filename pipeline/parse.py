@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import labels as labels_mod
 from .citations import find_citations, parse_revisions
-from .model import (Annex, Citation, Clause, Finding, InternalReference, Proposal, ResolutionText, Section,
+from .model import (Annex, Citation, Clause, Finding, Footnote, InternalReference, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
 from .plan import parse_plan
 from .reference import REFERENCE_DIR
@@ -86,6 +86,8 @@ LABELED = re.compile(r"^(?P<label>\d+(?:\.\d+)*\.?|[a-z]{1,2}\s?\)|[ivx]+\)) ?\t
 BULLET = re.compile(r"^(?P<label>[–•·\-+])\t+(?P<text>.*)$")
 ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]\d*|\[image:[^\]]*\]")
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]")
+FOOTNOTE_REF = re.compile(r"\[footnoteRef:(?P<ref>\d+)\](?P<mark>\d*)")
+FOOTNOTE_BODY = re.compile(r"\[(?P<ref>\d+):\s(?P<text>[^\]]*)\]")
 
 PREAMBULAR = [
     ("considering", r"considering"), ("recalling", r"recalling"),
@@ -166,6 +168,8 @@ class Line:
 class Doc:
     def __init__(self, text: str):
         self.text = text
+        # footnote texts by the export's id: the text follows its marker, inline
+        self.footnote_texts = {m.group("ref"): " ".join(m.group("text").split()) for m in FOOTNOTE_BODY.finditer(text)}
         self.lines: list[Line] = []
         pos = 0
         for i, raw in enumerate(text.split("\n")):
@@ -479,6 +483,11 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
             clause = Clause(label=None, printed_label=None, former_label=None, label_change="unchanged",
                             text=s, span=doc.span(ln.no, ln.no))
         clause.text = repair(clause.text)
+        for fm in FOOTNOTE_REF.finditer(ln.raw):
+            body = doc.footnote_texts.get(fm.group("ref"), "")
+            body = re.sub(r"^\d+\s+", "", body) if fm.group("mark") else body
+            clause.footnotes.append(Footnote(fm.group("ref"), fm.group("mark") or fm.group("ref"), repair(body),
+                                             doc.char_span(ln.start + fm.start(), ln.start + fm.end())))
         clause.citations = [c for c in doc.cites(ln, context=ctx) if not _self_citation(c, res)]
         section.clauses.append(clause)
         section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
