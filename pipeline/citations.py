@@ -159,6 +159,7 @@ _SDG_GOAL_RE = re.compile(
     r"\b(?:SDG\s?(?P<g1>\d{1,2})(?![\d.])|Sustainable\s+Development\s+Goal\s+(?P<g2>\d{1,2})(?![\d.])"
     r"|Goal\s+(?P<g3>\d{1,2})\s+(?:in|of)\s+the\s+2030\s+Agenda)")
 _SDG_TARGET_RE = re.compile(r"\b(?:SDG\s+)?[Tt]argets?\s+(?P<t>\d{1,2}\.[0-9a-z]{1,2})\b(?!\.\d)")
+_SDG_INDICATOR_LIST_RE = re.compile(r"\bSDG\s+indicators?\s*\((?P<list>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}(?:\s*(?:,|and|,\s*and)\s*\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})*)\)")
 _SDG_INDICATOR_RE = re.compile(r"\b[Ii]ndicators?\s+(?P<i>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})\b")
 
 SpanMaker = Callable[[int, int], Span]
@@ -330,6 +331,10 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end())))
     for m in _SDG_INDICATOR_RE.finditer(text):
         out.append(Citation("sdg", ("indicator", m.group("i")), m.group(0), mk(base + m.start(), base + m.end())))
+    for m in _SDG_INDICATOR_LIST_RE.finditer(text):   # "five SDG indicators (4.4.1, 5.b.1, … and 17.8.1)"
+        for im in re.finditer(r"\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}", m.group("list")):
+            a = m.start("list") + im.start()
+            out.append(Citation("sdg", ("indicator", im.group(0)), im.group(0), mk(base + a, base + a + len(im.group(0)))))
     return out
 
 

@@ -523,10 +523,10 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
     for c in flat:
         lt = _ltype(c.printed_label) if c.printed_label and c.printed_label != "•" else None
         if lt == "roman-or-letter" and top_type == "letter" and tops and tops[-1].printed_label:
-            prev = tops[-1].printed_label.rstrip(")")[-1:]
+            prev = tops[-1].printed_label.rstrip(")")
             cur = c.printed_label.rstrip(")")
-            if len(cur) == 1 and prev and ord(cur) == ord(prev) + 1:
-                lt = "letter"  # "i)" after "h)" is the letter i, not a roman sub-item
+            if len(cur) == 1 and any(ord(cur) in (ord(p), ord(p) + 1) for p in prev if p.isalpha()):
+                lt = "letter"  # "i)" after "h)" or "hi)" is the letter i, not a roman sub-item
         if c.printed_label is None and tops and tops[-1].printed_label is not None:
             # an unlabeled paragraph after labeled clauses continues the previous clause
             tops[-1].text += "\n" + c.text
