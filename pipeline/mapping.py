@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
-from .reference import sdg as sdg_reference
+from .reference import aliases, sdg as sdg_reference
 from .settings import Settings
 from .uris import URIs, sdg_goal, sdg_target, undocs
 from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
@@ -303,6 +303,9 @@ class Mapper:
                 self.add(t, DCTERMS.identifier, Literal(symbol))
                 self.add(t, RDFS.label, Literal(symbol))
                 self.add(t, RDFS.seeAlso, URIRef(undocs(symbol.replace(" ", ""))))
+                title = next((a.title for a in aliases() if a.kind == "un" and a.target == symbol and a.title), None)
+                if title:
+                    self.add(t, DCTERMS.title, Literal(title, lang="en"))
                 organ = "ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/") else "unga"
                 self.add(t, RG.body, concept("body", organ))
             return t

@@ -55,12 +55,13 @@ class Alias:
     kind: str
     target: str
     note: str
+    title: str = ""
 
 
 @lru_cache(maxsize=None)
 def aliases(ref_dir: Path = REFERENCE_DIR) -> tuple[Alias, ...]:
     with open(ref_dir / "aliases.csv", encoding="utf-8", newline="") as fh:
-        return tuple(Alias(r["pattern"], r["kind"], r["target"], r["note"]) for r in csv.DictReader(fh))
+        return tuple(Alias(r["pattern"], r["kind"], r["target"], r["note"], r.get("title") or "") for r in csv.DictReader(fh))
 
 
 @dataclass(frozen=True)
