@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
 from .reference import aliases, sdg as sdg_reference
+from .registry import registry_for, status_of
 from .settings import Settings
 from .uris import URIs, sdg_goal, sdg_target, undocs
 from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
@@ -39,6 +40,7 @@ class Mapper:
             self.g.bind(prefix, ns)
         self.doc_uri = URIRef(self.u.document(doc.slug))
         self.findings: list[Finding] = list(doc.findings)
+        self.registry = registry_for([doc])
         self._described: set[URIRef] = set()
 
     # -- helpers ---------------------------------------------------------------
@@ -235,8 +237,7 @@ class Mapper:
         self.add(su, RG.sectionKind, concept("section-kind", s.kind))
         self.add(su, RG.position, Literal(pos))
         for a in s.addressees:
-            au = URIRef(self.u.concept("addressee", a))
-            self.add(su, RG.addressee, au)
+            self.add(su, RG.addressee, concept("addressee", a))
         self.span(su, s.span)
         for c in s.clauses:
             self.clause(su, c, s)
@@ -259,6 +260,14 @@ class Mapper:
         self.span(cu, c.span)
         for n, cit in enumerate(c.citations, start=1):
             self.cite(cu, cit, s, n)
+        for fn in c.footnotes:
+            fu = URIRef(f"{cu}/footnote-{fn.ref}")
+            self.add(fu, RDF.type, RG.Footnote)
+            self.add(cu, RG.footnote, fu)
+            self.add(fu, ELI.is_part_of, cu)
+            self.add(fu, RG.printedLabel, Literal(fn.mark))
+            self.add(fu, RG.text, Literal(fn.text, lang="en"))
+            self.span(fu, fn.span)
         for ref in c.references:
             if ref.status != "current" or ref.target_section is None:
                 continue
@@ -398,8 +407,13 @@ class Mapper:
     def cite(self, citing: URIRef, c: Citation, s: Section | None, n: int | None) -> None:
         t = self.target(c)
         if t is None:
-            self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
-                                         c.printed, c.span))
+            status, candidates = status_of(c, self.registry)
+            if status == "ambiguous" and candidates:
+                self.findings.append(Finding("ambiguous-reference", f"citation may designate {' or '.join(candidates)}; not linked"
+                                             + (f" ({c.note})" if c.note else ""), c.printed, c.span))
+            else:
+                self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
+                                             c.printed, c.span))
             return
         if c.status in ("current", "inserted"):
             self.add(citing, CITO.cites, t)
@@ -414,6 +428,12 @@ class Mapper:
         self.add(rec, CITO.hasCitedEntity, t)
         self.add(rec, RG.citedAs, Literal(c.printed))
         self.add(rec, RG.status, concept("text-status", c.status))
+        status, candidates = status_of(c, self.registry)
+        self.add(rec, RG.resolutionStatus, concept("citation-status", status))
+        for cand in candidates:
+            body, _, number = cand.partition("/")
+            if body in BODY_NAMES:
+                self.add(rec, RG.candidate, self.work(body, number))
         if s is not None and s.verb != "text":
             self.add(rec, RG.verb, concept("verb", s.verb))
         if c.note:

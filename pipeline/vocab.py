@@ -1,10 +1,12 @@
 """Closed namespaces: the only way code reaches an RDF term.
 
 Terms we mint are declared in ``ontology/resgraph.ttl`` (classes, properties) and
-``ontology/concepts.ttl`` (controlled lists).  The classes below are rdflib
-``DefinedNamespace``s with ``_fail = True``: a misspelt term raises instead of silently
-minting an IRI.  ``tests/test_vocab.py`` checks that ``RG`` declares exactly what the
-ontology declares and that every term used in ``shapes/`` and ``queries/`` exists.
+``ontology/concepts.ttl`` (controlled lists, addressees included).  The classes below are
+rdflib ``DefinedNamespace``s with ``_fail = True``: a misspelt term raises instead of
+silently minting an IRI.  ``tests/test_vocab.py`` checks that ``RG`` declares exactly what
+the ontology declares; that every ``rg:`` term and every concept IRI used in code,
+``shapes/`` and ``queries/`` exists; and that the ELI, CiTO and SDGO terms used are declared
+in the ontology and exist in the vendored term lists (``ontology/vendor/``).
 
 Concepts are looked up by scheme and code, e.g. ``concept("action", "MOD")``; an
 unknown code raises ``KeyError``.
@@ -63,6 +65,12 @@ class RG(DefinedNamespace):
     findingKind: URIRef
     about: URIRef
     refersTo: URIRef
+    isConcernedBy: URIRef
+    isReferredToBy: URIRef
+    # citation roll-up (inferred only; property chains in the ontology)
+    citesInPart: URIRef
+    citesInVersion: URIRef
+    citesVersionOf: URIRef
     # datatype properties
     text: URIRef
     verbPhrase: URIRef
@@ -83,6 +91,11 @@ class RG(DefinedNamespace):
     charEnd: URIRef
     sha256: URIRef
     truncatedResult: URIRef
+    Footnote: URIRef
+    CitationStatus: URIRef
+    footnote: URIRef
+    resolutionStatus: URIRef
+    candidate: URIRef
 
 
 class ELI(DefinedNamespace):
@@ -95,6 +108,7 @@ class ELI(DefinedNamespace):
     LegalResourceSubdivision: URIRef
     is_part_of: URIRef
     has_part: URIRef
+    passed_by: URIRef
     cites: URIRef
     amends: URIRef
     changes: URIRef
@@ -127,7 +141,10 @@ class SDGO(DefinedNamespace):
     Target: URIRef
     Indicator: URIRef
     hasTarget: URIRef
+    isTargetOf: URIRef
     hasIndicator: URIRef
+    isIndicatorOf: URIRef
+    SDGCodeCompact: URIRef
 
 
 #: Prefixes used in serialisations and in ``queries/``.
