@@ -120,7 +120,11 @@ def in_process(store_path: str, query: str, n: int) -> dict:
 def run_wrk(url: str, connections: int, duration: int) -> dict:
     out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
                          capture_output=True, text=True, timeout=duration + 60).stdout
+    return parse_wrk(out)
 
+
+def parse_wrk(out: str) -> dict:
+    """Requests/s, p50/p99 (ms), requests and errors (non-2xx/3xx + socket errors) from wrk's output."""
     def ms(label):
         m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
         if not m:
@@ -182,6 +186,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32], help="concurrent clients per scenario")
     ap.add_argument("--workers", type=int, default=2, help="server query worker processes")
     ap.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    ap.add_argument("--reps", type=int, default=1, help="rounds of every scenario; medians are printed")
     ap.add_argument("--keep", action="store_true", help="keep the temporary store")
     args = ap.parse_args()
 
@@ -205,18 +210,36 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         query = cites_query(base)
-        floor = in_process(str(gen.path), query, 200)
         deref = base + "doc/resolution/pp/7.ttl"
         sparql = base + "sparql?" + urlencode({"query": query})
-        check = httpx.get(sparql).json()["results"]["bindings"]
-        assert len(check) == floor["rows"], (len(check), floor["rows"])
-        print(f"cites query: {floor['rows']} rows; in-process pyoxigraph p50 {floor['p50']:.2f} ms, p99 {floor['p99']:.2f} ms\n", flush=True)
-        print(f"{'scenario':<34}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}  tool")
-        for name, url in (("dereference /doc/resolution/pp/7.ttl", deref), ("cites SELECT over HTTP", sparql)):
-            for c in args.connections:
-                r = load(url, c, args.duration, args.tool)
-                print(f"{name:<34}{c:>8}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}{r['requests']:>10}  {r['tool']}", flush=True)
-        print(f"\nin-process (same query, same store) {'':<9}p50 {floor['p50']:.2f} ms   p99 {floor['p99']:.2f} ms")
+        floors = []
+        results: dict[tuple, list[dict]] = {}
+        print(f"{'rep':>3} {'scenario':<34}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}  tool")
+        for rep in range(1, args.reps + 1):
+            # the in-process floor is timed in every round too, so that it sees the same machine
+            floor = in_process(str(gen.path), query, 100 if args.reps > 1 else 200)
+            floors.append(floor)
+            if rep == 1:
+                check = httpx.get(sparql).json()["results"]["bindings"]
+                assert len(check) == floor["rows"], (len(check), floor["rows"])
+            print(f"{rep:>3} cites in-process pyoxigraph: {floor['rows']} rows, p50 {floor['p50']:.2f} ms, "
+                  f"p99 {floor['p99']:.2f} ms (load {os.getloadavg()[0]:.2f})", flush=True)
+            for name, url in (("dereference /doc/resolution/pp/7.ttl", deref), ("cites SELECT over HTTP", sparql)):
+                for c in args.connections:
+                    r = load(url, c, args.duration, args.tool)
+                    results.setdefault((name, c), []).append(r)
+                    print(f"{rep:>3} {name:<34}{c:>8}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}"
+                          f"{r['requests']:>10}  {r['tool']}", flush=True)
+        floor_p50 = statistics.median(f["p50"] for f in floors)
+        print(f"\nmedians of {args.reps} round(s):")
+        print(f"{'scenario':<38}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   HTTP p50 / in-process p50")
+        for (name, c), rows in results.items():
+            p50 = statistics.median(r["p50"] for r in rows)
+            extra = f"   {p50 / floor_p50:.2f}x" if name.startswith("cites") else ""
+            print(f"{name:<38}{c:>8}{statistics.median(r['rps'] for r in rows):>10.0f}{p50:>9.2f}"
+                  f"{statistics.median(r['p99'] for r in rows):>9.2f}{sum(r['errors'] for r in rows):>8}{extra}")
+        print(f"\nin-process (same query, same store) {'':<13}p50 {floor_p50:.2f} ms   "
+              f"p99 {statistics.median(f['p99'] for f in floors):.2f} ms")
     finally:
         proc.terminate()
         proc.wait(timeout=15)

@@ -4,13 +4,33 @@ Each stage is a plain function; :func:`build` wires them and reports progress
 through a callback, so the CLI, the tests and the benchmarks share one code path.
 Nothing is published unless every document parses and the graph has no SHACL
 violation: the previous store stays as it was.
+
+Documents are independent until reasoning, so the per-document work — parse, map,
+SHACL — is one function, :func:`build_document`, that runs in this process, in a pool of
+worker processes (``jobs``) or as tasks on a ``dask.distributed`` cluster
+(``scheduler``).  It returns the document's named graph as N-Triples bytes, which
+pyoxigraph loads in Rust (the parent never touches an rdflib term).
+
+Builds are incremental: the published generation records every source's SHA-256 and
+a *fingerprint* of everything else a graph depends on (base URI, pipeline code,
+ontology, shapes, reference data, library versions).  When the fingerprint matches,
+the new generation starts as a RocksDB checkpoint of the published one (hard links:
+milliseconds), the graphs of changed and removed sources and the inferred graph are
+dropped from it, the changed sources are rebuilt, and reasoning and the graph-wide
+checks run again over the whole dataset (see :func:`_reason_and_check` for why).
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
 import time
+from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -18,15 +38,18 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from . import reason, store as store_mod
-from .mapping import addressee_graph, map_document
+from .mapping import map_document
 from .model import SourceDocument
-from .parse import SourceError, parse, read_source
-from .settings import Settings
+from .parse import SourceError, document_slug, parse, read_source
+from .settings import PROJECT_ROOT, Settings
 from .uris import URIs
-from .validate import Report, graph_checks, shacl, shapes_graph
+from .validate import Report, Result, graph_checks, shacl, shapes_graph
 from .vocab import RG, ontology_graph
 
 Progress = Callable[[str, str], None]
+
+#: bump when the layout of the per-source metadata changes (forces a full build)
+CACHE_FORMAT = 1
 
 
 class BuildError(Exception):
@@ -39,9 +62,30 @@ class BuildError(Exception):
 
 @dataclass
 class DocResult:
-    doc: SourceDocument
-    graph: Graph
+    """One source document, built (or taken over unchanged from the published generation).
+
+    ``doc`` and ``graph`` are kept only when the build was asked for them (``keep_docs``)
+    and the document was built in this process or returned by a worker; ``ntriples`` is
+    the named graph's content, dropped once loaded.
+    """
+    slug: str
+    path: str
+    sha256: str
     report: Report
+    counts: dict
+    doc: SourceDocument | None = None
+    graph: Graph | None = None
+    ntriples: bytes | None = None
+    inferred: bytes | None = None       # what the rules entail from it (N-Triples), see infer_document
+    inferred_cache: str | None = None   # its file under <store>/cache/, for the next incremental build
+    reused: bool = False
+    seconds: dict = field(default_factory=dict)
+    peak_rss_mb: float = 0.0           # of the process that built it (a worker's, when parallel)
+
+    def manifest(self) -> dict:
+        """What the generation's metadata keeps about this source, for the next build."""
+        return {"path": self.path, "slug": self.slug, "sha256": self.sha256, "counts": self.counts,
+                "inferred_cache": self.inferred_cache, "results": [r.as_dict() for r in self.report.results]}
 
 
 @dataclass
@@ -51,6 +95,18 @@ class BuildResult:
     counts: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     generation: str | None = None
+    built: list[str] = field(default_factory=list)      # slugs parsed in this build
+    reused: list[str] = field(default_factory=list)     # slugs taken over from the published generation
+    removed: list[str] = field(default_factory=list)    # slugs whose source is gone
+    up_to_date: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    text: str
+    sha256: str
+    slug: str
 
 
 def find_sources(paths: list[Path] | None, settings: Settings) -> list[Path]:
@@ -72,22 +128,203 @@ def find_sources(paths: list[Path] | None, settings: Settings) -> list[Path]:
     return out
 
 
-def parse_all(paths: list[Path]) -> list[SourceDocument]:
-    docs = []
+def read_sources(paths: list[Path]) -> list[Source]:
+    """Read every source and name it (hash + slug) without parsing it; one slug per source."""
+    out = []
     slugs: dict[str, Path] = {}
     for p in paths:
         text, sha = read_source(p)
-        d = parse(p, text=text, sha256=sha)
-        if d.slug in slugs:
-            raise SourceError(f"{p}: same document as {slugs[d.slug]} (slug {d.slug!r}); give each source once")
-        slugs[d.slug] = p
-        docs.append(d)
-    return docs
+        s = document_slug(p, text)
+        if s in slugs:
+            raise SourceError(f"{p}: same document as {slugs[s]} (slug {s!r}); give each source once")
+        slugs[s] = p
+        out.append(Source(Path(p), text, sha, s))
+    return out
+
+
+def parse_all(paths: list[Path]) -> list[SourceDocument]:
+    return [parse(s.path, text=s.text, sha256=s.sha256) for s in read_sources(paths)]
 
 
 def _noop(stage: str, msg: str) -> None:
     pass
 
+
+# ------------------------------------------------------- one document ---
+
+@lru_cache(maxsize=4)
+def _shapes_and_ontology(shapes_dir: Path, ontology_dir: Path, settings: Settings) -> tuple[Graph, Graph]:
+    """Parsed once per process (each worker pays it once, not once per document)."""
+    return shapes_graph(settings), ontology_graph(ontology_dir)
+
+
+def _doc_counts(doc: SourceDocument, g: Graph) -> dict:
+    clauses = citations = 0
+    for p in doc.proposals:
+        if p.resolution is None:
+            continue
+        parts = list(p.resolution.sections) + [s for a in p.resolution.annexes for s in a.sections]
+        stack = [c for s in parts for c in s.clauses]
+        while stack:
+            c = stack.pop()
+            clauses += 1
+            citations += len(c.citations)
+            stack.extend(c.children)
+    return {"proposals": len(doc.proposals),
+            "resolutions": sum(1 for p in doc.proposals if p.resolution is not None),
+            "clauses": clauses, "citations": citations,
+            "findings": len(set(g.subjects(RDF.type, RG.Finding)))}
+
+
+def ntriples_of(g: Graph) -> bytes:
+    """An rdflib graph as N-Triples bytes, serialised by pyoxigraph (terms as :func:`store.to_ox`)."""
+    quads = store_mod.graph_quads(g, "urn:x-resgraph:unused")
+    return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+
+
+@lru_cache(maxsize=4)
+def _static_ntriples(settings: Settings) -> dict[str, bytes]:
+    """The static graphs as N-Triples per graph name, computed once per process."""
+    by_graph: dict[str, list] = {}
+    for q in static_quads(settings):
+        by_graph.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    return {g: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES) for g, ts in by_graph.items()}
+
+
+def infer_document(ntriples: bytes, slug: str, settings: Settings, rules: dict) -> bytes:
+    """What the rules entail from one document together with the ontology and reference
+    graphs, as N-Triples (in memory, so a worker does it; the parent only checks that the
+    union of these is closed, see :func:`_reason_and_check`)."""
+    u = URIs(settings.base)
+    mem = ox.Store()
+    for g, nt in _static_ntriples(settings).items():
+        mem.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g))
+    mem.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(u.document_graph(slug)))
+    reason.infer(mem, u.inferred_graph, rules)
+    return mem.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(u.inferred_graph))
+
+
+def build_document(path: str, text: str, sha256: str, settings: Settings, keep: bool = False,
+                   rules: dict | None = None) -> DocResult:
+    """Parse, map and SHACL-validate one source: the unit of work of a worker or Dask task.
+
+    Takes the text, not a path to open, so a worker on another machine needs no shared
+    file system — only resgraph installed and the same ontology, shapes and reference data.
+    """
+    secs = {}
+    t = time.perf_counter()
+    doc = parse(Path(path), text=text, sha256=sha256)
+    secs["parse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    g = map_document(doc, settings=settings)
+    secs["map"] = time.perf_counter() - t
+    t = time.perf_counter()
+    shapes, onto = _shapes_and_ontology(settings.shapes_dir, settings.ontology_dir, settings)
+    rep = shacl(g, settings=settings, shapes=shapes, ontology=onto, inplace=True)
+    secs["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    nt = ntriples_of(g)
+    secs["serialise"] = time.perf_counter() - t
+    inferred = None
+    if rules is not None:
+        t = time.perf_counter()
+        inferred = infer_document(nt, doc.slug, settings, rules)
+        secs["reason"] = time.perf_counter() - t
+    return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, g),
+                     doc=doc if keep else None, graph=g if keep else None, ntriples=nt, inferred=inferred,
+                     seconds=secs, peak_rss_mb=_peak_rss_mb())
+
+
+def _peak_rss_mb() -> float:
+    try:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    except ImportError:  # pragma: no cover - not POSIX
+        return 0.0
+
+
+def _build_document_task(args: tuple) -> DocResult:
+    return build_document(*args)
+
+
+def _forkserver_context():
+    """Workers start from a fork server that imported the pipeline once (not from this
+    process, which may hold an open RocksDB store and its threads)."""
+    import multiprocessing as mp
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.build"])
+    return ctx
+
+
+def default_jobs(n_docs: int) -> int:
+    """One worker per usable core, never more than there are documents to build.
+
+    One document (the usual rebuild after an edit) is built in this process: a worker
+    would add its start-up (~1 s of imports) and nothing else.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, n_docs))
+
+
+def run_documents(todo: list[Source], *, settings: Settings, jobs: int | None = None, scheduler: str | None = None,
+                  keep: bool = False, rules: dict | None = None) -> Iterator[DocResult]:
+    """Build each source's document graph, yielding results as they finish (any order).
+
+    ``scheduler``: address of a running ``dask.distributed`` scheduler; each document is
+    one task.  Otherwise ``jobs`` worker processes (``None``: :func:`default_jobs`; 1: here).
+    At most two tasks per worker are in flight, so memory stays flat on large corpora.
+    """
+    args = [(str(s.path), s.text, s.sha256, settings, keep, rules) for s in todo]
+    if not args:
+        return
+    if scheduler:
+        yield from _run_dask(args, scheduler)
+        return
+    jobs = default_jobs(len(args)) if not jobs else jobs
+    if jobs <= 1 or len(args) == 1:
+        for a in args:
+            yield build_document(*a)
+        return
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver_context()) as pool:
+        pending, queue = set(), deque(args)
+        while queue or pending:
+            while queue and len(pending) < 2 * jobs:
+                pending.add(pool.submit(build_document, *queue.popleft()))
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()
+
+
+def _run_dask(args: list[tuple], scheduler: str) -> Iterator[DocResult]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise BuildError("--scheduler needs dask.distributed: pip install 'distributed'") from None
+    try:
+        client = Client(scheduler, timeout="5s")
+    except (OSError, TimeoutError) as e:
+        raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    try:
+        n = max(1, len(client.scheduler_info().get("workers", {})))
+        queue = deque(args)
+        ac = as_completed()
+        for _ in range(min(len(queue), 2 * n)):
+            ac.add(client.submit(_build_document_task, queue.popleft(), pure=False))
+        for fut in ac:
+            res = fut.result()
+            fut.release()
+            if queue:
+                ac.add(client.submit(_build_document_task, queue.popleft(), pure=False))
+            yield res
+    finally:
+        client.close()
+
+
+# ------------------------------------------------------ whole dataset ---
 
 def skolemized(g: Graph, settings: Settings) -> Graph:
     """``g`` with its blank nodes (OWL lists, restrictions) replaced by skolem IRIs.
@@ -106,100 +343,286 @@ def skolemized(g: Graph, settings: Settings) -> Graph:
     return out
 
 
-def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
-    """An in-memory pyoxigraph dataset: one named graph per document + ontology + reference.
-
-    Blank nodes of the ontology and the reference data are skolemised (see :func:`skolemized`);
-    our own mapping mints none.
-    """
+def static_quads(settings: Settings) -> Iterator[ox.Quad]:
+    """The ontology and reference graphs (skolemised), the same for every document."""
     u = URIs(settings.base)
-    mem = ox.Store()
-    for r in results:
-        mem.extend(store_mod.graph_quads(r.graph, u.document_graph(r.doc.slug)))
-    mem.extend(store_mod.graph_quads(skolemized(ontology_graph(settings.ontology_dir), settings), u.ontology_graph))
-    ref = addressee_graph(settings)
+    yield from store_mod.graph_quads(skolemized(ontology_graph(settings.ontology_dir), settings), u.ontology_graph)
+    ref = Graph()
     sdg_ttl = settings.reference_dir / "sdg-kos-goals-targets-indicators.ttl"
     if sdg_ttl.exists():
         ref.parse(sdg_ttl, format="turtle")
-    mem.extend(store_mod.graph_quads(skolemized(ref, settings), u.reference_graph))
+    yield from store_mod.graph_quads(skolemized(ref, settings), u.reference_graph)
+
+
+def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
+    """An in-memory pyoxigraph dataset: one named graph per document + ontology + reference."""
+    u = URIs(settings.base)
+    mem = ox.Store()
+    for r in results:
+        _load_document(mem, r, u)
+    mem.extend(static_quads(settings))
     return mem
 
 
-def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = _noop,
-          publish: bool = True) -> BuildResult:
-    res = BuildResult()
-    t = time.perf_counter()
-    sources = find_sources(paths, settings)
+def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
+    nt = r.ntriples if r.ntriples is not None else ntriples_of(r.graph)
+    st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(u.document_graph(r.slug)))
+    r.ntriples = None
+
+
+def fingerprint(settings: Settings) -> str:
+    """Everything besides a source's text that its graph depends on; a change means a full build."""
+    h = hashlib.sha256()
+    h.update(f"format {CACHE_FORMAT}\nbase {settings.base}\n".encode())
+    for dist in ("resgraph", "rdflib", "pyoxigraph", "pyshacl", "owlrl"):
+        try:
+            h.update(f"{dist} {importlib.metadata.version(dist)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    files: list[Path] = sorted((PROJECT_ROOT / "pipeline").glob("*.py"))
+    for d in (settings.ontology_dir, settings.shapes_dir, settings.reference_dir):
+        if Path(d).is_dir():
+            files.extend(sorted(p for p in Path(d).rglob("*") if p.is_file() and not p.name.startswith(".")))
+    for f in files:
+        h.update(f"{f.name}\0".encode())
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _rules(settings: Settings, previous: dict | None, fp: str) -> dict:
+    """The instance rules of the ontology (owlrl closure: ~0.5 s), reused while the fingerprint holds."""
+    if previous and previous.get("fingerprint") == fp and isinstance(previous.get("rules"), dict):
+        return previous["rules"]
+    rules = reason.rules_from(reason.closed_ontology(settings))
+    return {k: [list(x) for x in v] for k, v in rules.items()}
+
+
+KNOWN_RULES = {"sub_class", "sub_prop", "inverse", "chains"}
+
+DUPLICATED = """SELECT ?inf ?s ?p ?o WHERE { GRAPH ?inf { ?s ?p ?o } GRAPH ?g { ?s ?p ?o } FILTER(?g != ?inf) }"""
+COUNT_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
+UNCLOSED = """SELECT ?q ?p1 ?p2 ?s ?o WHERE { ?s ?p1 ?m . ?m ?p2 ?o FILTER NOT EXISTS { ?s ?q ?o } } LIMIT 1"""
+
+
+def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, inferred: Iterable[bytes],
+                      compact: bool = False) -> tuple[dict, Report]:
+    """The inferred graph, from the per-document inferences, proved complete; then the graph checks.
+
+    Each document's inferences were computed with the ontology and reference graphs
+    (:func:`infer_document`, in the workers).  Their union is the closure of the whole
+    dataset when nothing joins across documents.  The single-premise rules (subclass,
+    subproperty, inverse) never do: their premise lies in one document or in the static
+    graphs, whose conclusions every document's run includes.  Only the property chains
+    join two triples, so the union is checked for closure under each chain with one ASK
+    in pyoxigraph; a conclusion that is also asserted somewhere is dropped (as
+    :func:`reason.infer` never adds those).  If a chain is not closed — two documents
+    describe the same resource — or the ontology has a kind of rule not listed in
+    :data:`KNOWN_RULES`, :func:`reason.infer` runs over the whole dataset and adds what is
+    missing: slower, same result.
+    """
+    t0 = time.perf_counter()
+    G = ox.NamedNode(URIs(settings.base).inferred_graph)
+    st.remove_graph(G)
+    for nt in inferred:
+        st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=G)
+    if compact:
+        # an incremental build deleted graphs from a checkpoint: compact away the tombstones
+        # before the whole-dataset queries scan those key ranges (0.3 s at 300k triples)
+        st.optimize()
+    R = ox.Variable
+    dup = [ox.Quad(r["s"], r["p"], r["o"], G) for r in st.query(DUPLICATED, substitutions={R("inf"): G})]
+    for q in dup:
+        st.remove(q)
+    closed = set(rules) <= KNOWN_RULES and not any(
+        next(iter(st.query(UNCLOSED, substitutions={R("q"): ox.NamedNode(q), R("p1"): ox.NamedNode(p1),
+                                                    R("p2"): ox.NamedNode(p2)}, use_default_graph_as_union=True)), None)
+        is not None
+        for q, p1, p2 in rules.get("chains", []))
+    row = next(iter(st.query(COUNT_GRAPH, substitutions={R("g"): G})), None)
+    inf = {"inferred": int(row["n"].value) if row is not None else 0, "closed": closed,
+           "seconds": time.perf_counter() - t0}
+    if not closed:
+        more = reason.infer(st, G.value, rules)
+        inf = {"inferred": inf["inferred"] + more["inferred"], "closed": False,
+               "seconds": time.perf_counter() - t0}
+    return inf, graph_checks(st)
+
+
+def _cache_dir(settings: Settings) -> Path:
+    return Path(settings.store_dir) / "cache"
+
+
+def _cache_key(fp: str, path: str, sha256: str) -> str:
+    return hashlib.sha256(f"{fp}\0{path}\0{sha256}".encode()).hexdigest()[:40]
+
+
+def _prune_cache(settings: Settings) -> None:
+    """Keep the per-document inference files that a kept generation names."""
+    d = _cache_dir(settings)
+    if not d.is_dir():
+        return
+    wanted = {e.get("inferred_cache") for g in store_mod.generations(settings) for e in g.meta.get("sources", [])}
+    for f in d.glob("*.nt"):
+        if f.stem not in wanted:
+            f.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- build ---
+
+def _previous(settings: Settings) -> store_mod.Generation | None:
     try:
-        docs = parse_all(sources)
+        return store_mod.current(settings)
+    except store_mod.StoreError:
+        return None
+
+
+def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = _noop,
+          publish: bool = True, jobs: int | None = None, scheduler: str | None = None,
+          incremental: bool = True, keep_docs: bool | None = None) -> BuildResult:
+    """Build ``paths`` (default: the sources directory) and publish a new generation.
+
+    ``incremental``: reuse the published graphs of unchanged sources (same SHA-256, same
+    fingerprint); ``jobs``/``scheduler``: see :func:`run_documents`; ``keep_docs``: keep each
+    document model and rdflib graph in the result (default: only when not publishing, as
+    ``resgraph validate`` needs them).
+    """
+    res = BuildResult()
+    keep = (not publish) if keep_docs is None else keep_docs
+    t = time.perf_counter()
+    try:
+        sources = read_sources(find_sources(paths, settings))
     except SourceError as e:
         raise BuildError(str(e)) from None
-    res.seconds["parse"] = time.perf_counter() - t
-    progress("parse", f"{len(docs)} document(s), {sum(len(d.proposals) for d in docs)} proposals")
+    res.seconds["read"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    graphs = [map_document(d, settings=settings) for d in docs]
-    res.seconds["map"] = time.perf_counter() - t
-    progress("map", f"{sum(len(g) for g in graphs)} asserted triples")
+    u = URIs(settings.base)
+    fp = fingerprint(settings)
+    prev = _previous(settings) if publish else None
+    prev_meta = prev.meta if prev is not None else None
+    reusable: dict[str, dict] = {}
+    if incremental and prev_meta and prev_meta.get("fingerprint") == fp:
+        reusable = {e["slug"]: e for e in prev_meta.get("sources", []) if "results" in e}
+    cache = _cache_dir(settings)
+    todo, keep_old = [], []
+    for s in sources:
+        e = reusable.get(s.slug)
+        if (e is not None and e["sha256"] == s.sha256 and e["path"] == str(s.path)
+                and (cache / f"{e.get('inferred_cache')}.nt").is_file()):
+            keep_old.append(e)
+        else:
+            todo.append(s)
+    wanted = {s.slug for s in sources}
+    res.removed = sorted(set(reusable) - wanted)
+    res.reused = [e["slug"] for e in keep_old]
 
-    t = time.perf_counter()
-    shapes = shapes_graph(settings)
-    onto = ontology_graph(settings.ontology_dir)
-    for d, g in zip(docs, graphs):
-        rep = shacl(g, settings=settings, shapes=shapes, ontology=onto)
-        res.docs.append(DocResult(d, g, rep))
-        res.report.results.extend(rep.results)
-    res.seconds["validate"] = time.perf_counter() - t
-    progress("validate", f"{res.report.count('violation')} violations, {res.report.count('warning')} warnings, "
-                         f"{res.report.count('info')} notes (SHACL)")
+    if prev_meta and reusable and not todo and not res.removed:
+        # nothing changed: the published generation already is this build
+        res.up_to_date = True
+        res.generation = prev.name
+        for e in keep_old:
+            res.docs.append(_reused(e))
+        res.report.results.extend(r for d in res.docs for r in d.report.results)
+        res.report.results.extend(Result(**r) for r in prev_meta.get("checks", []))
+        res.counts = dict(prev_meta.get("counts", {}))
+        progress("publish", f"up to date: {len(sources)} unchanged source(s), generation {prev.name} stays published")
+        return res
 
-    t = time.perf_counter()
-    mem = assemble(res.docs, settings=settings)
-    rules = reason.rules_from(reason.closed_ontology(settings))
-    inf = reason.infer(mem, URIs(settings.base).inferred_graph, rules)
-    res.seconds["reason"] = time.perf_counter() - t
-    progress("reason", f"{inf['inferred']} inferred triples")
-
-    t = time.perf_counter()
-    checks = graph_checks(mem)
-    res.report.results.extend(checks.results)
-    res.seconds["check"] = time.perf_counter() - t
-
-    res.counts = _counts(res, mem)
-    if not res.report.conforms:
-        raise BuildError(f"{len(res.report.violations)} SHACL/graph violation(s); nothing was published "
-                         f"(the previous graph stays as it was)", res.report)
-    if publish:
+    order = {str(s.path): i for i, s in enumerate(sources)}
+    staging = store_mod.staged(settings, base_on=prev if keep_old else None) if publish else nullcontext(None)
+    with staging as stage:
+        st = stage.store if stage is not None else ox.Store()
         t = time.perf_counter()
-        meta = {"base": settings.base, "counts": res.counts,
-                "sources": [{"path": r.doc.path, "slug": r.doc.slug, "sha256": r.doc.sha256} for r in res.docs]}
-        gen = store_mod.publish(mem.quads_for_pattern(None, None, None, None), meta, settings=settings)
-        res.generation = gen.name
-        res.seconds["publish"] = time.perf_counter() - t
-        progress("publish", f"generation {gen.name} in {settings.store_dir}")
+        if stage is not None and keep_old:
+            # the checkpoint holds everything published; drop what this build replaces
+            for slug in res.removed + [s.slug for s in todo if s.slug in reusable]:
+                st.remove_graph(ox.NamedNode(u.document_graph(slug)))
+            res.docs.extend(_reused(e) for e in keep_old)
+            progress("reuse", f"{len(keep_old)} unchanged document(s) kept from generation {prev.name}"
+                              + (f", {len(res.removed)} removed" if res.removed else ""))
+        else:
+            st.extend(static_quads(settings))
+        res.seconds["reuse"] = time.perf_counter() - t
+
+        rules = _rules(settings, prev_meta, fp)
+        inferred: list[bytes] = [(cache / f"{e['inferred_cache']}.nt").read_bytes() for e in keep_old]
+        t = time.perf_counter()
+        for r in _source_errors_as_build_errors(
+                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep, rules=rules)):
+            _load_document(st, r, u)
+            inferred.append(r.inferred)
+            if stage is not None:
+                r.inferred_cache = _cache_key(fp, r.path, r.sha256)
+                cache.mkdir(parents=True, exist_ok=True)
+                (cache / f"{r.inferred_cache}.nt").write_bytes(r.inferred)
+            r.inferred = None
+            res.docs.append(r)
+            res.built.append(r.slug)
+            for k, v in r.seconds.items():
+                res.seconds[f"doc_{k}"] = res.seconds.get(f"doc_{k}", 0.0) + v
+            if len(todo) > 1:
+                progress("document", f"{len(res.built)}/{len(todo)} {r.slug}: {r.counts['proposals']} proposals, "
+                                     f"{r.report.count('violation')} violations")
+        res.docs.sort(key=lambda r: order.get(r.path, len(order)))
+        res.seconds["documents"] = time.perf_counter() - t
+        for r in res.docs:
+            res.report.results.extend(r.report.results)
+        progress("validate", f"{len(todo)} document(s) parsed, mapped and validated; "
+                             f"{res.report.count('violation')} violations, {res.report.count('warning')} warnings, "
+                             f"{res.report.count('info')} notes (SHACL)")
+
+        t = time.perf_counter()
+        inf, checks = _reason_and_check(st, settings, rules, inferred, compact=bool(stage is not None and keep_old))
+        del inferred
+        res.seconds["reason"] = time.perf_counter() - t
+        progress("reason", f"{inf['inferred']} inferred triples"
+                           + ("" if inf["closed"] else " (a chain joined documents: reasoned over the whole dataset)")
+                           + f"; graph checks: {len(checks.violations)} violations")
+        res.report.results.extend(checks.results)
+
+        res.counts = _counts(res, st)
+        if not res.report.conforms:
+            raise BuildError(f"{len(res.report.violations)} SHACL/graph violation(s); nothing was published "
+                             f"(the previous graph stays as it was)", res.report)
+        if stage is None:
+            res.store = st  # type: ignore[attr-defined]  # publish=False: the assembled dataset
+            return res
+        t = time.perf_counter()
+        meta = {"base": settings.base, "counts": res.counts, "fingerprint": fp, "rules": rules,
+                "sources": [r.manifest() for r in res.docs],
+                "checks": [r.as_dict() for r in checks.results],
+                "incremental": {"built": res.built, "reused": res.reused, "removed": res.removed}}
+        del st
+        gen = stage.commit(meta)
+    _prune_cache(settings)
+    res.generation = gen.name
+    res.seconds["publish"] = time.perf_counter() - t
+    progress("publish", f"generation {gen.name} in {settings.store_dir}")
     return res
 
 
-def _counts(res: BuildResult, mem: ox.Store) -> dict:
-    clauses = citations = 0
-    for r in res.docs:
-        for p in r.doc.proposals:
-            if p.resolution is None:
-                continue
-            parts = list(p.resolution.sections) + [s for a in p.resolution.annexes for s in a.sections]
-            stack = [c for s in parts for c in s.clauses]
-            while stack:
-                c = stack.pop()
-                clauses += 1
-                citations += len(c.citations)
-                stack.extend(c.children)
+def _source_errors_as_build_errors(results: Iterator[DocResult]) -> Iterator[DocResult]:
+    """A source that is not a resolution document stops the build with its one-line message
+    (raised in a worker or a Dask task, it arrives here as the same exception)."""
+    try:
+        yield from results
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+
+
+def _reused(e: dict) -> DocResult:
+    return DocResult(e["slug"], e["path"], e["sha256"], Report([Result(**r) for r in e["results"]]),
+                     dict(e["counts"]), inferred_cache=e.get("inferred_cache"), reused=True)
+
+
+def _counts(res: BuildResult, st: ox.Store) -> dict:
+    total = lambda k: sum(r.counts.get(k, 0) for r in res.docs)  # noqa: E731
     return {
         "documents": len(res.docs),
-        "proposals": sum(len(r.doc.proposals) for r in res.docs),
-        "resolutions": sum(1 for r in res.docs for p in r.doc.proposals if p.resolution is not None),
-        "clauses": clauses,
-        "citations": citations,
-        "findings": sum(len(set(r.graph.subjects(RDF.type, RG.Finding))) for r in res.docs),
-        "triples": len(mem),
+        "proposals": total("proposals"),
+        "resolutions": total("resolutions"),
+        "clauses": total("clauses"),
+        "citations": total("citations"),
+        "findings": total("findings"),
+        "triples": len(st),
         "violations": len(res.report.violations),
     }

@@ -28,28 +28,54 @@ def _print_report(report, fmt: str, limit: int | None = 40) -> None:
         click.echo(f"… and {len(report.results) - limit} more (use --format json for all)")
 
 
+def _jobs(value):
+    if value in (None, "auto"):
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number; give a count of worker processes (e.g. 2) or 'auto'") from None
+    if n < 1:
+        raise click.BadParameter("must be 1 or more (1 builds in this process); or 'auto' for one per core")
+    return n
+
+
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @settings_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the closing summary.")
-def build(sources, base, store_dir, quiet):
+@click.option("--jobs", "-j", default="auto", show_default=True, metavar="N|auto",
+              help="Worker processes for the per-document work (parse, map, SHACL); 'auto' = one per core, "
+                   "at most one per changed document; 1 = in this process.")
+@click.option("--scheduler", metavar="ADDRESS", envvar="RESGRAPH_DASK_SCHEDULER",
+              help="Run the per-document work as tasks on this dask.distributed scheduler "
+                   "(e.g. tcp://10.0.0.5:8786) instead of local processes.")
+@click.option("--full", is_flag=True, help="Rebuild every document, even those unchanged since the published build.")
+def build(sources, base, store_dir, quiet, jobs, scheduler, full):
     """Parse, map, reason, validate and publish SOURCES (default: data/sources/).
 
-    Publishing is atomic: a failed or interrupted build leaves the previous graph
-    published.  Exit status 1 when a source cannot be read or the graph has SHACL
-    violations.
+    Incremental: only sources whose content changed since the published build are parsed
+    again; the graphs of the others are kept, a removed source's graph is dropped, and the
+    inferred graph is recomputed.  Publishing is atomic: a failed or interrupted build
+    leaves the previous graph published.  Exit status 1 when a source cannot be read or
+    the graph has SHACL violations.
     """
     from .build import BuildError, build as run_build
 
     settings = make_settings(base, store_dir)
     t0 = time.perf_counter()
+    try:
+        n_jobs = _jobs(jobs)
+    except click.BadParameter as e:
+        raise UserError(f"--jobs: {e.format_message()}") from None
 
     def progress(stage, msg):
         if not quiet:
             _echo_err(f"[{time.perf_counter() - t0:6.2f}s] {stage:9} {msg}")
 
     try:
-        res = run_build(list(sources) or None, settings=settings, progress=progress)
+        res = run_build(list(sources) or None, settings=settings, progress=progress, jobs=n_jobs,
+                        scheduler=scheduler, incremental=not full)
     except BuildError as e:
         if e.report is not None:
             rep = e.report
@@ -57,7 +83,14 @@ def build(sources, base, store_dir, quiet):
             _print_report(rep, "text", limit=20)
         raise UserError(str(e)) from None
     c = res.counts
-    _echo_err(f"built {c['documents']} document(s): {c['proposals']} proposals, {c['resolutions']} resolution texts, "
+    if res.up_to_date:
+        what = f"up to date, {c['documents']} document(s)"
+    elif res.reused or res.removed:
+        what = f"built {len(res.built)}, kept {len(res.reused)}, removed {len(res.removed)}: {c['documents']} document(s)"
+    else:
+        what = f"built {c['documents']} document(s)"
+    _echo_err(f"{what}: "
+              f"{c['proposals']} proposals, {c['resolutions']} resolution texts, "
               f"{c['clauses']} clauses, {c['citations']} citations, {c['triples']} triples, "
               f"{c['violations']} violations, {c['findings']} findings, {time.perf_counter() - t0:.2f} s")
 
@@ -167,11 +200,22 @@ def _parse_params(params) -> dict[str, str]:
               help="Output format; csv, tsv and json always carry full URIs.")
 @click.option("--list", "list_", is_flag=True, help="List the canned queries, one line each.")
 @click.option("--describe", metavar="NAME", help="Print a canned query's header (summary, parameters, example).")
+@click.option("--sparql", "show_sparql", is_flag=True,
+              help="Print the query as plain SPARQL (PREFIX lines, parameters bound in a VALUES block) instead of "
+                   "running it: for other SPARQL tools.")
 @click.option("-q", "--query", "adhoc", metavar="SPARQL", help="Run ad-hoc SPARQL instead of a canned query.")
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead of the embedded store.")
 @settings_options
-def query(name, params, fmt, list_, describe, adhoc, endpoint, base, store_dir):
-    """Run the canned query NAME from queries/ (or -q SPARQL) and print the answer."""
+def query(name, params, fmt, list_, describe, show_sparql, adhoc, endpoint, base, store_dir):
+    """Run the canned query NAME from queries/ (or -q SPARQL) and print the answer.
+
+    \b
+    Examples:
+      resgraph query --list
+      resgraph query cites -p target="UNGA 70/1"
+      resgraph query instructions -p addressee=Council --format csv
+      resgraph query proposals -p document=pp18-64-add1 -p action=SUP
+    """
     from . import query as qmod
     from .store import StoreError, open_current
 
@@ -179,7 +223,7 @@ def query(name, params, fmt, list_, describe, adhoc, endpoint, base, store_dir):
     try:
         if list_:
             for q in qmod.catalogue(settings).values():
-                click.echo(f"{q.name:22} {q.summary}")
+                click.echo(f"{q.name:28} {q.summary}")
             return
         if describe:
             q = qmod.get(describe, settings)
@@ -189,6 +233,12 @@ def query(name, params, fmt, list_, describe, adhoc, endpoint, base, store_dir):
             raise UserError("give either a query NAME or -q SPARQL, not both")
         if not adhoc and not name:
             raise UserError("name a canned query (resgraph query --list) or give -q SPARQL")
+        seen = set()
+        for p in params:
+            key = p.split("=", 1)[0].strip()
+            if "=" in p and key in seen:
+                raise UserError(f"parameter {key!r} given twice; give each -p once")
+            seen.add(key)
         values = _parse_params(params)
         if adhoc:
             if values:
@@ -197,6 +247,12 @@ def query(name, params, fmt, list_, describe, adhoc, endpoint, base, store_dir):
         else:
             q = qmod.get(name, settings)
             bindings = qmod.bind(q, values, settings)
+        if show_sparql:
+            try:
+                click.echo(qmod.bound_text(q, bindings))
+            except ValueError as e:
+                raise UserError(str(e)) from None
+            return
         if endpoint:
             try:
                 from .remote import run_remote_query

@@ -454,24 +454,3 @@ class Mapper:
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:
     """The asserted graph of one source document."""
     return Mapper(doc, settings).run()
-
-
-def addressee_graph(settings: Settings) -> Graph:
-    """The addressee concept scheme (data-level SKOS concepts from data/reference/addressees.csv)."""
-    import csv
-
-    from .reference import REFERENCE_DIR
-    u = URIs(settings.base)
-    g = Graph()
-    scheme = URIRef(u.concept("addressee", "scheme"))
-    g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, SKOS.prefLabel, Literal("Addressees of operative sections", lang="en")))
-    with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            c = URIRef(u.concept("addressee", r["code"]))
-            g.add((c, RDF.type, SKOS.Concept))
-            g.add((c, RDF.type, RG.Addressee))
-            g.add((c, SKOS.inScheme, scheme))
-            g.add((c, SKOS.prefLabel, Literal(r["label"], lang="en")))
-            g.add((c, SKOS.notation, Literal(r["code"])))
-    return g

@@ -7,7 +7,8 @@ Layout under ``settings.store_dir`` (default ``data/store/``)::
     generations/<name>.json      its metadata: base URI, counts, sources and checksums
     .lock                        held while a build publishes
 
-A build writes a *new* generation, flushes it, then swaps ``CURRENT`` with
+A build writes a *new* generation (:func:`staged`; an incremental build starts it as a
+checkpoint of the published one), flushes it, then swaps ``CURRENT`` with
 ``os.replace`` (atomic on POSIX).  Readers (``resgraph query``, ``resgraph serve``)
 open the generation named by ``CURRENT`` read-only, so they see the old graph or the
 new one, never a half-written one; a build that fails or is killed leaves ``CURRENT``
@@ -158,11 +159,40 @@ def _write_atomic(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
-def publish(quads: Iterable[ox.Quad], meta: dict, *, settings: Settings) -> Generation:
-    """Write ``quads`` to a new generation and make it the published one, atomically.
+class Staged:
+    """A generation being written (see :func:`staged`): invisible to readers until :meth:`commit`."""
 
-    ``meta`` is stored beside it (counts, sources, base).  If anything fails before the
-    swap, the previous generation stays published and the partial one is removed.
+    def __init__(self, root: Path, name: str, path: Path, store: ox.Store):
+        self.root, self.name, self.path, self.store = root, name, path, store
+        self.generation: Generation | None = None
+
+    def commit(self, meta: dict) -> Generation:
+        """Flush, write the metadata and swap ``CURRENT`` to this generation (atomic).
+
+        The caller must hold no other reference to :attr:`store` (RocksDB closes when the
+        last one goes).
+        """
+        self.store.flush()
+        quads = len(self.store)
+        self.store = None  # close the database before readers open it
+        meta = dict(meta, generation=self.name, quads=quads,
+                    published_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        gdir = self.root / "generations"
+        _write_atomic(gdir / f"{self.name}.json", json.dumps(meta, indent=2, sort_keys=True))
+        _write_atomic(self.root / "CURRENT", self.name + "\n")
+        self.generation = Generation(self.name, self.path, meta)
+        return self.generation
+
+
+@contextmanager
+def staged(settings: Settings, *, base_on: Generation | None = None) -> Iterator[Staged]:
+    """A new generation to write into, published only by :meth:`Staged.commit`.
+
+    ``base_on``: start from a RocksDB checkpoint of that generation (hard-linked files:
+    milliseconds, whatever its size) instead of an empty store — what an incremental
+    build does before dropping and rewriting the graphs that changed.  If the block
+    raises or does not commit, the partial generation is removed and the previous one
+    stays published.  Holds the store lock throughout.
     """
     root = _root(settings)
     with _lock(root):
@@ -170,21 +200,36 @@ def publish(quads: Iterable[ox.Quad], meta: dict, *, settings: Settings) -> Gene
         gdir.mkdir(parents=True, exist_ok=True)
         name = time.strftime("g%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
         path = gdir / name
+        stage = None
         try:
-            store = ox.Store(str(path))
-            store.bulk_extend(quads)
-            store.flush()
-            triples = len(store)
-            del store
-            meta = dict(meta, generation=name, quads=triples, published_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-            _write_atomic(gdir / f"{name}.json", json.dumps(meta, indent=2, sort_keys=True))
-            _write_atomic(root / "CURRENT", name + "\n")
+            if base_on is not None:
+                src = ox.Store.read_only(str(base_on.path))
+                src.backup(str(path))
+                del src
+            stage = Staged(root, name, path, ox.Store(str(path)))
+            yield stage
         except BaseException:
+            if stage is not None:
+                stage.store = None
             shutil.rmtree(path, ignore_errors=True)
             (gdir / f"{name}.json").unlink(missing_ok=True)
             raise
+        if stage.generation is None:
+            stage.store = None
+            shutil.rmtree(path, ignore_errors=True)
+            return
         _prune(settings, keep=KEEP_GENERATIONS)
-        return Generation(name, path, meta)
+
+
+def publish(quads: Iterable[ox.Quad], meta: dict, *, settings: Settings) -> Generation:
+    """Write ``quads`` to a new generation and make it the published one, atomically.
+
+    ``meta`` is stored beside it (counts, sources, base).  If anything fails before the
+    swap, the previous generation stays published and the partial one is removed.
+    """
+    with staged(settings) as stage:
+        stage.store.bulk_extend(quads)
+        return stage.commit(meta)
 
 
 def restore(name: str | None, *, settings: Settings) -> Generation:

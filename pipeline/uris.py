@@ -101,10 +101,6 @@ class URIs:
     def strategic_plan(self, period: str, kind: str, code: str) -> str:
         return f"{self.base}id/strategic-plan/{period}/{slug(kind)}/{quote(code, safe='.-')}"
 
-    def concept(self, scheme: str, code: str) -> str:
-        """Data-level SKOS concepts (e.g. addressees): ``id/{scheme}/{code}``."""
-        return f"{self.base}id/{scheme}/{slug(code)}"
-
     def finding(self, doc_slug: str, n: int) -> str:
         return f"{self.base}id/finding/{doc_slug}/{n}"
 

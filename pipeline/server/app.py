@@ -6,7 +6,8 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
 
 =====================  =====================================================================
 ``/``                  home page: counts, example questions, links
-``/query``             query editor (vendored YASGUI, works offline)
+``/query``             query editor (vendored YASGUI, works offline) and the canned questions of
+                       ``queries/`` (``/query?name=cites&target=…&run=1``; ``&format=csv|tsv|json``)
 ``/sparql``            SPARQL 1.1 Protocol, query only; service description without a query
 ``/id/…``              303 See Other → ``/doc/…`` (404 if the URI appears nowhere)
 ``/doc/…[.ext]``       the description, negotiated or fixed by suffix
@@ -20,6 +21,7 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -38,9 +40,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import store as store_mod
 from ..settings import Settings
 from ..vocab import PREFIXES, RG, ontology_graph
-from . import dataset, describe as describe_mod, sparql as sparql_mod
+from . import canned as canned_mod, dataset, describe as describe_mod, sparql as sparql_mod
 from .middleware import BodyLimit, BodyTooLarge, CORS
-from .negotiation import (BY_SUFFIX, HTML, RDF_TYPES, RESOURCE_TYPES, BadAccept, Format, negotiate,
+from .negotiation import (BY_SUFFIX, HTML, JSONLD, RDF_TYPES, RESOURCE_TYPES, BadAccept, Format, negotiate,
                           supported_list)
 from .void import service_description, void_description
 from .worker import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
@@ -52,14 +54,42 @@ TRUNCATED_MARKER = str(RG.truncatedResult)  # label only, never dereferenced
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_MAX_BODY = 1_000_000
+DEFAULT_ANSWER_ENTRIES = 20_000
+DEFAULT_ANSWER_BYTES = 64 * 1024 * 1024
 
 
 class Config:
-    """Server limits; one object so that tests and the CLI set them the same way."""
+    """Server limits; one object so that tests and the CLI set them the same way.
+
+    ``answer_entries`` bounds how many answers worked out from the current generation are
+    kept (which URI a ``/doc/`` path names, serialised descriptions; also at most
+    ``DEFAULT_ANSWER_BYTES``); 0 turns keeping them off.  The default can be set with
+    ``RESGRAPH_ANSWER_CACHE`` (``bench/http_vs_virtuoso.py`` uses 0 to time descriptions
+    read from the store every time).
+    """
 
     def __init__(self, *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT,
-                 max_body: int = DEFAULT_MAX_BODY):
+                 max_body: int = DEFAULT_MAX_BODY, answer_entries: int | None = None):
         self.workers, self.timeout, self.row_limit, self.max_body = workers, timeout, row_limit, max_body
+        if answer_entries is None:
+            try:
+                answer_entries = int(os.environ.get("RESGRAPH_ANSWER_CACHE", DEFAULT_ANSWER_ENTRIES))
+            except ValueError:
+                answer_entries = DEFAULT_ANSWER_ENTRIES
+        self.answer_entries = max(0, answer_entries)
+
+
+_UNSEEN = object()
+
+
+class _Prepared(Response):
+    """A 200 response whose header block was encoded once (kept per generation)."""
+
+    def __init__(self, raw_headers: list[tuple[bytes, bytes]], body: bytes):
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = list(raw_headers)
 
 
 def _jinja() -> Environment:
@@ -134,7 +164,7 @@ FINDINGS_QUERY = (
 def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     """Build the application. The store must have a published generation before it starts."""
     config = config or Config()
-    published = dataset.Published(settings)
+    published = dataset.Published(settings, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES)
     pool = QueryPool(size=config.workers, timeout=config.timeout, prefixes=dict(PREFIXES))
     env = _jinja()
 
@@ -218,8 +248,11 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
         path = raw.decode("latin-1")
         return path[len(prefix):] if path.startswith(prefix) else ""
 
-    def _lookup(store: ox.Store, rest: str) -> tuple[str, str, Format | None] | None:
-        """(uri, rest without suffix, fixed format) for the first candidate that exists."""
+    def _lookup(store: ox.Store, rest: str, probe=describe_mod.exists) -> tuple[str, str, Format | None] | None:
+        """(uri, rest without suffix, fixed format) for the first candidate that exists.
+
+        ``probe(store, uri)`` says whether a URI exists (``/doc/`` passes one that describes
+        the resource at the same time, so that a first request reads the store once)."""
         if not rest or len(rest) > 2000:
             return None
         candidates: list[tuple[str, Format | None]] = []
@@ -235,27 +268,29 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
             for v in variants:
                 uri = settings.base + "id/" + v
                 try:
-                    if describe_mod.exists(store, uri):
+                    if probe(store, uri):
                         return uri, r, fmt
                 except ValueError:  # not an IRI pyoxigraph accepts: unknown
                     continue
         return None
 
+    def _resolve(snap: dataset.Snapshot, rest: str, probe=describe_mod.exists) -> tuple[str, str, Format | None] | None:
+        """:func:`_lookup`, remembered for the generation (unknown paths too: they stay unknown)."""
+        key = ("path", rest)
+        found = snap.answers.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = _lookup(snap.store, rest, probe)
+            snap.answers.put(key, found, 2 * len(rest) + 200)
+        return found
+
     async def id_redirect(request: Request) -> Response:
         rest = _rest(request, "/id/")
         snap = published.get()
-        if _lookup(snap.store, rest) is None:
+        if _resolve(snap, rest) is None:
             return _plain(404, f"no resource {settings.base}id/{rest}")
         return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
 
-    async def doc(request: Request) -> Response:
-        rest = _rest(request, "/doc/")
-        snap = published.get()
-        found = _lookup(snap.store, rest)
-        if found is None:
-            return _plain(404, f"no resource {settings.base}id/{rest}")
-        uri, stem, fixed = found
-        fmt = _choose(request, RESOURCE_TYPES, fixed)
+    def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None) -> dict[str, str]:
         doc_path = "/doc/" + stem
         headers = {"Link": ", ".join(
             [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_TYPES if f is not fmt]
@@ -264,14 +299,39 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
         if fixed is None:
             headers["Vary"] = "Accept"
             headers["Content-Location"] = doc_path + fmt.suffix
-        if fmt is HTML:
-            return await run_in_threadpool(_resource_page, request, snap, uri, stem, headers)
-        d = describe_mod.describe(snap.store, uri)
-        body = describe_mod.serialise(d.rdf_triples(), fmt, context_url=_server_root(request) + "context.jsonld")
-        return Response(body, headers={**headers, "Content-Type": fmt.content_type})
+        return headers
 
-    def _resource_page(request, snap, uri, stem, headers) -> HTMLResponse:
-        d = describe_mod.describe(snap.store, uri)
+    async def doc(request: Request) -> Response:
+        rest = _rest(request, "/doc/")
+        snap = published.get()
+        described: dict[str, describe_mod.Description] = {}
+
+        def probe(store: ox.Store, uri: str) -> bool:
+            d = described[uri] = describe_mod.describe(store, uri)
+            return d.exists
+
+        found = _resolve(snap, rest, probe)
+        if found is None:
+            return _plain(404, f"no resource {settings.base}id/{rest}")
+        uri, stem, fixed = found
+        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        if fmt is HTML:
+            return await run_in_threadpool(_resource_page, request, snap, uri, stem, _doc_headers(uri, stem, fmt, fixed),
+                                           described.get(uri))
+        # The document depends on the generation, the path and the format only (and, for
+        # JSON-LD, on the server root its @context points to): worked out once per generation.
+        root = _server_root(request) if fmt is JSONLD else ""
+        key = ("doc", rest, fmt.name, root)
+        prepared = snap.answers.get(key)
+        if prepared is None:
+            d = described.get(uri) or describe_mod.describe(snap.store, uri)
+            body = describe_mod.serialise(d.rdf_triples(), fmt, context_url=root + "context.jsonld")
+            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed), "Content-Type": fmt.content_type}).raw_headers, body
+            snap.answers.put(key, prepared, len(body) + 1000)
+        return _Prepared(*prepared)
+
+    def _resource_page(request, snap, uri, stem, headers, d=None) -> HTMLResponse:
+        d = d or describe_mod.describe(snap.store, uri)
         ctx = describe_mod.page_context(snap.store, d, settings)
         formats = [{"label": f.name if f.name != "rdfxml" else "RDF/XML", "media_type": f.media_type,
                     "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES if f is not HTML]
@@ -295,10 +355,66 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
             params = sparql_mod.parse_pairs(request.scope.get("query_string", b""), "URL query string")
         except sparql_mod.ProtocolError:
             params = []
+        name = next((v for k, v in params if k == "name"), None)
+        if name is not None:
+            return await canned_query(request, name, params)
         q = next((v for k, v in params if k == "query"), None) or example_queries(settings.base)[1][1]
         run = any(k == "run" for k, _ in params)
         return render("query.html", request, query=q, run=run, endpoint=_server_root(request) + "sparql",
-                      config=config)
+                      config=config, questions=canned_mod.catalogue(settings), form=None)
+
+    async def canned_query(request: Request, name: str, params: list[tuple[str, str]]) -> Response:
+        """A canned question of queries/: its form, and its answer when asked (run=1 or format=…)."""
+        fmt = next((v for k, v in params if k == "format"), None)
+        if fmt is not None and fmt not in canned_mod.FORMATS:
+            return _plain(400, f"unknown format {fmt!r}; use one of: {', '.join(canned_mod.FORMATS)} (or none for HTML)")
+        questions = canned_mod.catalogue(settings)
+        try:
+            form, bindings = await run_in_threadpool(canned_mod.prepare, settings, name, params)
+        except KeyError:
+            names = ", ".join(q.name for q in questions)
+            if fmt:
+                return _plain(404, f"no canned query named {name!r}; the questions are: {names}")
+            return render("query.html", request, status=404, query=None, run=False,
+                          endpoint=_server_root(request) + "sparql", config=config, questions=questions, form=None,
+                          missing=name)
+        ask = fmt is not None or any(k == "run" for k, _ in params)
+        if form.error:
+            if fmt:
+                return _plain(400, form.error)
+            return render("query.html", request, status=400 if ask else 200, query=None, run=False,
+                          endpoint=_server_root(request) + "sparql", config=config, questions=questions, form=form)
+        if ask:
+            snap = published.get()
+            job = {"path": snap.path, "query": form.sparql, "base_iri": None, "union": True,
+                   "default_graph": None, "named_graphs": None,
+                   "formats": {"solutions": canned_mod.FORMATS[fmt][0] if fmt else "json"},
+                   "row_limit": config.row_limit, "marker": TRUNCATED_MARKER}
+            try:
+                reply = await pool.run(job)
+            except QueryTimeout:
+                return _plain(503, f"query stopped: it ran longer than the time limit of {config.timeout:g} s")
+            except PoolBusy:
+                return _plain(503, "all query workers are busy; try again shortly", {"Retry-After": "2"})
+            except WorkerCrashed as e:
+                return _plain(500, f"the query worker died while running the query ({e})")
+            if reply[0] == "too_many":
+                return _plain(422, f"the answer has more than {config.row_limit} rows; CSV and TSV cannot label a "
+                                   "truncation: ask for format=json (truncated and labelled)")
+            if reply[0] != "ok":
+                return _plain(500, f"query failed: {reply[1]}")
+            _, _kind, _fmt_name, payload, truncated, _n = reply
+            if fmt:
+                headers = {"X-Resgraph-Row-Limit": str(config.row_limit)}
+                if truncated:
+                    headers["X-Resgraph-Truncated"] = "true"
+                return Response(payload, headers={**headers, "Content-Type": canned_mod.FORMATS[fmt][1]})
+            variables, rows, form.truncated = canned_mod.read_json_results(payload)
+            form.variables = variables
+            form.rows = [[canned_mod.cell(t, settings.base) for t in row] for row in rows]
+            form.ran = True
+        return render("query.html", request, query=None, run=False, endpoint=_server_root(request) + "sparql",
+                      config=config, questions=questions, form=form)
 
     async def validation(request: Request) -> Response:
         snap = published.get()

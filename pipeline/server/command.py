@@ -62,6 +62,15 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _http_protocol():
+    """httptools with one write per response (:mod:`.protocol`), or uvicorn's choice without httptools."""
+    try:
+        from .protocol import CoalescingHttpToolsProtocol
+    except ImportError:  # pragma: no cover - httptools is a dependency of uvicorn[standard]
+        return "auto"
+    return CoalescingHttpToolsProtocol
+
+
 async def _get_in_process(app, base: str, path: str, accept: str | None):
     """One request through the whole app (lifespan included), no socket: datasette's ``--get``."""
     import httpx
@@ -125,7 +134,7 @@ def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, ac
         click.echo(f"note: data URIs start with {settings.base}, this server listens on {listen}", err=True)
     click.echo(f"resgraph serving {settings.store_dir} at {listen} (SPARQL: {listen}sparql); Ctrl-C stops", err=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                                           timeout_graceful_shutdown=5))
+                                           timeout_graceful_shutdown=5, http=_http_protocol()))
     server.run(sockets=[sock])
     if not server.started:
         raise _user_error("the server did not start; see the messages above")

@@ -13,6 +13,7 @@ import gzip
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,51 @@ log = logging.getLogger("resgraph.server")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
+class Answers:
+    """A bounded least-recently-used map of answers computed from one generation.
+
+    A generation never changes once published, so what the server worked out from it (which
+    URI a path names, a serialised description) stays true until the next swap, when a new
+    :class:`Snapshot` starts with an empty one.  Bounded by entry count and by the bytes of
+    the values, so that many distinct requests cannot grow the server without limit.
+    """
+
+    def __init__(self, max_entries: int = 20_000, max_bytes: int = 64 * 1024 * 1024,
+                 max_entry_bytes: int = 1024 * 1024):
+        self.max_entries, self.max_bytes, self.max_entry_bytes = max_entries, max_bytes, max_entry_bytes
+        self._data: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key, default=None):
+        with self._lock:
+            try:
+                value, _ = self._data[key]
+            except KeyError:
+                self.misses += 1
+                return default
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value, size: int = 0) -> None:
+        if size > self.max_entry_bytes or self.max_entries <= 0:
+            return
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._data[key] = (value, size)
+            self._bytes += size
+            while self._data and (len(self._data) > self.max_entries or self._bytes > self.max_bytes):
+                _, (_, n) = self._data.popitem(last=False)
+                self._bytes -= n
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 @dataclass
 class Snapshot:
     """One opened generation and what we computed about it (cached until the next swap)."""
@@ -35,6 +81,8 @@ class Snapshot:
     generation: store_mod.Generation
     cache: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # path under /id/ or /doc/ -> (uri, stem, fixed format) or None; (path, format, root) -> document
+    answers: Answers = field(default_factory=Answers)
 
     @property
     def name(self) -> str:
@@ -48,8 +96,9 @@ class Snapshot:
 class Published:
     """The current generation, reopened when ``CURRENT`` changes."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, answer_entries: int = 20_000, answer_bytes: int = 64 * 1024 * 1024):
         self.settings = settings
+        self.answer_entries, self.answer_bytes = answer_entries, answer_bytes
         self._current_file = Path(settings.store_dir) / "CURRENT"
         self._stamp: tuple | None = None
         self._snapshot: Snapshot | None = None
@@ -81,7 +130,7 @@ class Published:
             if self._snapshot is None or gen.name != self._snapshot.name:
                 if self._snapshot is not None:
                     log.info("switched from generation %s to %s", self._snapshot.name, gen.name)
-                self._snapshot = Snapshot(store, gen)
+                self._snapshot = Snapshot(store, gen, answers=Answers(self.answer_entries, self.answer_bytes))
             self._stamp = stamp
             return self._snapshot
 
@@ -151,4 +200,4 @@ def ensure_dump(settings: Settings, snap: Snapshot) -> Path:
         return path
 
 
-__all__ = ["Published", "Snapshot", "statistics", "ensure_dump", "dump_path"]
+__all__ = ["Answers", "Published", "Snapshot", "statistics", "ensure_dump", "dump_path"]

@@ -185,7 +185,13 @@ def serialise(triples: list[ox.Triple], fmt: Format, *, context_url: str) -> byt
 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> dict[str, str]:
-    """Only the prefixes the triples use, so that a small document starts with its content."""
+    """Only the prefixes the triples use, so that a small document starts with its content.
+
+    A prefix is kept when some IRI starts with its namespace and every such IRI has a plain
+    local name (a prefix whose local names would need escaping, ``rgc:body\\/pp``, reads worse
+    than the IRI).  What each IRI contributes is remembered across calls for our own
+    prefixes: predicates, classes and datatypes recur in every document.
+    """
     iris = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
@@ -193,22 +199,37 @@ def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES)
                 iris.add(term.value)
             elif isinstance(term, ox.Literal):
                 iris.add(term.datatype.value)
-    out = {}
-    for p, ns in prefixes.items():
-        locals_ = [i[len(ns):] for i in iris if i.startswith(ns)]
-        # a prefix whose local names would need escaping (rgc:body\/pp) reads worse than the IRI
-        if locals_ and all(_SIMPLE_LOCAL.match(x) for x in locals_):
-            out[p] = ns
-    return out
+    memo = _NAMESPACE_MEMO if prefixes is PREFIXES else {}
+    plain: dict[str, bool] = {}
+    for iri in iris:
+        hits = memo.get(iri)
+        if hits is None:
+            hits = tuple((p, _SIMPLE_LOCAL.match(iri[len(ns):]) is not None)
+                         for p, ns in prefixes.items() if iri.startswith(ns))
+            if len(memo) >= _NAMESPACE_MEMO_SIZE:
+                memo.clear()
+            memo[iri] = hits
+        for p, ok in hits:
+            plain[p] = plain.get(p, True) and ok
+    return {p: ns for p, ns in prefixes.items() if plain.get(p)}
 
 
 _SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_NAMESPACE_MEMO: dict[str, tuple[tuple[str, bool], ...]] = {}
+_NAMESPACE_MEMO_SIZE = 50_000
 
 
 def sort_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     """Group by subject (rdf:type first) so that Turtle comes out readable."""
-    return sorted(triples, key=lambda t: (isinstance(t.subject, ox.BlankNode), t.subject.value,
-                                          t.predicate.value != _RDF_TYPE.value, t.predicate.value, str(t.object)))
+    return sorted(triples, key=_triple_order)
+
+
+_RDF_TYPE_IRI = _RDF_TYPE.value
+
+
+def _triple_order(t: ox.Triple):
+    s, p = t.subject, t.predicate.value
+    return (isinstance(s, ox.BlankNode), s.value, p != _RDF_TYPE_IRI, p, str(t.object))
 
 
 # ---------------------------------------------------------------- labels ---

@@ -81,9 +81,30 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
 
     A missing or empty header means "anything" (RFC 9110 §12.5.1) and yields the default,
     ``offers[0]``.  Raises :class:`BadAccept` for a header that does not parse.
+
+    Clients send few distinct headers (a browser's, ``*/*``, one RDF type), so answers are
+    remembered: parsing with mimeparse costs more than the rest of a cached request.
     """
     if accept is None or not accept.strip():
         return offers[0]
+    if not isinstance(offers, tuple) or len(accept) > 1000:
+        return _negotiate(accept, offers)
+    key = (accept, offers)
+    chosen = _CHOSEN.get(key, _UNSEEN)
+    if chosen is _UNSEEN:
+        chosen = _negotiate(accept, offers)  # BadAccept propagates, and is not remembered
+        if len(_CHOSEN) >= _CHOSEN_SIZE:
+            _CHOSEN.clear()
+        _CHOSEN[key] = chosen
+    return chosen
+
+
+_CHOSEN: dict = {}
+_CHOSEN_SIZE = 2048
+_UNSEEN = object()
+
+
+def _negotiate(accept: str, offers: Sequence[Format]) -> Format | None:
     try:
         ranges = [mimeparse.parse_media_range(r) for r in accept.split(",") if r.strip()]
     except (ValueError, IndexError) as e:  # MimeTypeParseException is a ValueError
