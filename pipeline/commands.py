@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from .cli import UserError, make_settings, settings_options
+from .cliutil import UserError, make_settings, settings_options
 
 
 def _echo_err(msg: str) -> None:

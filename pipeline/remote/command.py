@@ -1,28 +1,12 @@
 """``resgraph publish``: push the published local dataset into a remote SPARQL 1.1 server."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .client import Client, RemoteError
 from .endpoints import KINDS, EndpointError, endpoints_for, redact
 from .publishing import publish_store
-
-
-def _settings_options(f):
-    """``--base`` and ``--store``, as ``pipeline.cli.settings_options`` declares them.
-
-    Declared here rather than imported: ``pipeline.cli`` imports this module, and importing
-    it back at import time would make ``publish`` vanish whenever ``pipeline.remote`` is
-    imported first.
-    """
-    f = click.option("--base", envvar="RESGRAPH_BASE", default=None, metavar="URI",
-                     help="Base URI of every data URI (default: http://127.0.0.1:8000/, where `resgraph serve` "
-                          "listens); graphs under BASE/graph/ are ours to replace and prune.")(f)
-    f = click.option("--store", "store_dir", envvar="RESGRAPH_STORE", default=None, type=click.Path(path_type=Path),
-                     help="Directory of the embedded store (default: data/store).")(f)
-    return f
+from ..cliutil import UserError, make_settings, settings_options
 
 
 @click.command("publish")
@@ -54,7 +38,7 @@ def _settings_options(f):
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Compare remote and local triple counts of every graph afterwards.")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="Print only the summary.")
-@_settings_options
+@settings_options
 def publish(kind, url, query_endpoint, update_endpoint, graph_store_endpoint, no_graph_store, user, password,
             batch_size, timeout, prune, skolemize, verify, quiet, base, store_dir):
     """Push the published dataset to a remote SPARQL 1.1 server.
@@ -69,7 +53,6 @@ def publish(kind, url, query_endpoint, update_endpoint, graph_store_endpoint, no
       RESGRAPH_REMOTE_USER=dba RESGRAPH_REMOTE_PASSWORD=… \\
         resgraph publish --server virtuoso --to http://127.0.0.1:8890
     """
-    from ..cli import UserError, make_settings
     from ..store import StoreError, open_current
 
     settings = make_settings(base, store_dir)
