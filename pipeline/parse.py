@@ -733,6 +733,8 @@ def _internal_references(res: ResolutionText, doc: Doc, sd: SourceDocument) -> N
                     ref = InternalReference(printed=f"{m.group('sec')} {lm.group(0)}", section_words=m.group("sec"),
                                             label=printed, span=span)
                     _resolve_ref(ref, targets, sd, c.text)
+                    if c.label is None and c.label_change in ("deleted", "uncertain") and ref.status == "current":
+                        ref.status = c.label_change  # in words read as deleted: not a link of the new text
                     c.references.append(ref)
             for m in _ANNEX_REF.finditer(raw):
                 n = m.group("n")
@@ -745,6 +747,8 @@ def _internal_references(res: ResolutionText, doc: Doc, sd: SourceDocument) -> N
                 ref.target_section = key
                 if key not in annex_keys:
                     ref.status = "unverified"
+                elif c.label is None and c.label_change in ("deleted", "uncertain"):
+                    ref.status = c.label_change
                 c.references.append(ref)
 
 
