@@ -1,8 +1,7 @@
 """``resgraph serve``: run the HTTP server, or answer one request with ``--get``.
 
-The shared ``--base`` / ``--store`` options are declared here with the same names, help and
-environment variables as ``pipeline.cli.settings_options``: importing ``pipeline.cli`` at
-import time would be circular (``cli`` registers this command).
+The shared ``--base`` / ``--store`` options and the user-error type come from
+:mod:`pipeline.cliutil`, like every other command's.
 """
 from __future__ import annotations
 
@@ -11,35 +10,15 @@ import errno
 import os
 import socket
 import sys
-from pathlib import Path
 
 import click
 
-from ..settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from ..cliutil import UserError, make_settings, settings_options
+from ..settings import DEFAULT_HOST, DEFAULT_PORT
 
 
 def _user_error(message: str) -> click.ClickException:
-    try:
-        from ..cli import UserError
-    except ImportError:  # pragma: no cover - while other stages are being written
-        class UserError(click.ClickException):
-            exit_code = 1
-
-            def show(self, file=None):
-                click.echo(f"error: {self.format_message()}", err=True)
     return UserError(message)
-
-
-def _settings(base: str | None, store_dir: Path | None) -> Settings:
-    kw = {}
-    if base:
-        kw["base"] = base
-    if store_dir:
-        kw["store_dir"] = store_dir
-    try:
-        return Settings(**kw)
-    except ValueError as e:
-        raise _user_error(str(e)) from None
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -84,10 +63,7 @@ async def _get_in_process(app, base: str, path: str, accept: str | None):
 @click.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on.")
-@click.option("--base", envvar="RESGRAPH_BASE", default=None, metavar="URI",
-              help="Base URI of every data URI (default: http://127.0.0.1:8000/, where `resgraph serve` listens).")
-@click.option("--store", "store_dir", envvar="RESGRAPH_STORE", default=None, type=click.Path(path_type=Path),
-              help="Directory of the embedded store (default: data/store).")
+@settings_options
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each runs one SPARQL query at a time and is killed at the time limit).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
@@ -105,7 +81,7 @@ def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, ac
     from .. import store as store_mod
     from .app import Config, create_app
 
-    settings = _settings(base, store_dir)
+    settings = make_settings(base, store_dir)
     try:
         if store_mod.current(settings) is None:
             raise _user_error(f"nothing published in {settings.store_dir} yet; run `resgraph build` first")
