@@ -212,18 +212,14 @@ class Mapper:
             if parent is not None:
                 self.add(c, SKOS.broader, parent)
             self.span(c, i.span)
-            for code in i.sdg_targets:
-                e = ref.get(("target", code))
-                if e is None:
-                    self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG target {code}, which the SDG framework does not have", code, i.span))
-                else:
-                    self.add(c, SKOS.relatedMatch, URIRef(e.uri))
-            for code in i.sdg_indicators:
-                e = ref.get(("indicator", code))
-                if e is None:
-                    self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG indicator {code}, which the 2019 SDG framework does not have", code, i.span))
-                else:
-                    self.add(c, SKOS.relatedMatch, URIRef(e.uri))
+            for level, codes in (("target", i.sdg_targets), ("indicator", i.sdg_indicators)):
+                for code in codes:
+                    e = ref.get((level, code))
+                    if e is None:
+                        self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG {level} {code}, "
+                                                     "which the 2019 SDG framework does not have", code, i.span))
+                    else:
+                        self.add(c, SKOS.relatedMatch, URIRef(e.uri))
 
     def section(self, parent: URIRef, s: Section, pos: int) -> None:
         su = URIRef(f"{parent}/{s.key}")
