@@ -11,6 +11,15 @@ the body is not stated, the conference place and year may identify it (Buenos Ai
 Tracked changes flattened into symbols (``68/19872/200``) are split into the deleted
 old symbol and the inserted new one; never published as one glued symbol.
 
+Besides resolutions, UN documents and SDGs it reads ITU-D Questions ("Question 221/1" is
+22-1/1 with its hyphen lost), JIU reports, WTDC action plans and declarations with their
+objectives and outputs ("Objective 32 of the DubaiBuenos Aires Action Plan" is old
+Objective 3 of the Dubai plan and new Objective 2 of the Buenos Aires one), the ITU
+strategic plan and its goals, ITR articles and instruments named by title
+(``data/reference/aliases.csv``).  :func:`resolve_internal_references` reads references
+inside a resolution ("considering b), c), and h) and i) above", "resolves 2 1 to 13 11",
+"bearing in mind above") once its clauses are numbered.
+
 >>> [c.key for c in find_citations("Resolution 70/1 of the United Nations General Assembly")]
 [('A/RES/70/1',)]
 >>> [(c.key, c.status) for c in find_citations("Resolution 68/19872/200 of the United Nations General Assembly (UNGA)")]
@@ -24,7 +33,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from .model import Citation, Revision, Span
+from .model import Citation, Finding, InternalReference, Revision, Span
 from .reference import aliases, bodies_for, known_places
 
 NBSP = "\u00a0"
@@ -127,7 +136,8 @@ _BODY_AFTER = [
 _BODY_AFTER_RE = re.compile(
     r"^\s*,?\s*(?:of|adopted\s+by|by)\s+(?P<b>" + "|".join(f"(?:{p})" for p, _ in _BODY_AFTER) + r")\b", re.I)
 
-_BODY_BEFORE_RE = re.compile(r"(?P<b>\bWTDC(?:-\d\d)?|\bWTSA(?:-\d\d)?|\bCouncil|\bPP(?:-\d\d)?|\bWCIT(?:-\d\d)?)\s+$", re.I)
+_BODY_BEFORE_RE = re.compile(r"(?P<b>\bWTDC(?:-\d\d)?|\bWTSA(?:-\d\d)?|\bCouncil|\bPP(?:-\d\d)?|\bWCIT(?:-\d\d)?)"
+                             r"(?:,?\s+including|,?\s+in\s+particular)?\s+$", re.I)
 
 
 def _body_from_phrase(phrase: str) -> str:
@@ -255,9 +265,49 @@ def _un_symbol(organ: str, kind: str, a: str, b: str, suffix: str = "") -> str:
     return f"A/{a}/{b}"
 
 
+class _Hit:
+    """One "Resolution(s) N (…)" match, or a continuation "… and 69 (Rev. …)" after one."""
+
+    def __init__(self, text: str, a: int, b: int, groups: dict, spans: dict):
+        self._text, self._a, self._b, self._g, self._s = text, a, b, groups, spans
+
+    def group(self, name=0):
+        return self._text[self._a:self._b] if name == 0 else self._g.get(name)
+
+    def start(self, name=None):
+        return self._a if name is None else self._s[name]
+
+    def end(self):
+        return self._b
+
+
+_ITU_CONT_RE = re.compile(r"\s*(?:,\s*)?and\s+(?P<nums>\d{1,4})(?![\d/])\s*\((?P<rev>[^()]*\d{4}[^()]*)\)")
+
+
+def _itu_hits(text: str):
+    """Matches of :data:`_ITU_RE`, each followed by its continuations: in "Resolutions 45 (Rev.
+    Dubai, 2014) and 69 (Rev. Buenos Aires, 2017)" the bare 69 with its own revision is a
+    resolution too (same word, its own revision)."""
+    for m in _ITU_RE.finditer(text):
+        yield m
+        if not m.group("rev"):
+            continue
+        end = m.end()
+        while True:
+            c = _ITU_CONT_RE.match(text, end)
+            if not c:
+                break
+            yield _Hit(text, c.start("nums"), c.end(), {"word": m.group("word"), "itur": m.group("itur"),
+                                                        "nums": c.group("nums"), "rev": c.group("rev")},
+                       {"nums": c.start("nums")})
+            end = c.end()
+
+
 def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[Citation]:
     out: list[Citation] = []
-    for m in _ITU_RE.finditer(text):
+    head_body = None   # the body a head match states in words, shared by its continuations
+    for m in _itu_hits(text):
+        cont = isinstance(m, _Hit)
         nums = re.findall(r"\d{1,4}", m.group("nums"))
         rev_text = m.group("rev")
         old = new = None
@@ -281,6 +331,11 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
                 if bb:
                     word = bb.group("b").lower()
                     body = "council" if word == "council" else re.sub(r"-\d\d$", "", word)
+        if not cont:
+            head_body = body
+        elif body is None and head_body is not None and (new is None or head_body in bodies_for(new.place, new.year)):
+            body = head_body
+            notes.append(f"body of the list it continues ({head_body.upper()})")
         if body is None and new is not None:
             # WRC resolutions are cited "(Rev.WRC-15)", never by place and year
             cands = [b for b in bodies_for(new.place, new.year, revision=new.rev) if b != "wrc"]
@@ -338,21 +393,27 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     return out
 
 
-def _alias_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+def _alias_citations(text: str, mk: SpanMaker, base: int, own: str = "") -> list[Citation]:
     out = []
     for a in aliases():
         for m in re.finditer(a.pattern, text, re.I):
-            out.append(Citation(a.kind, (a.target,), m.group(0), mk(base + m.start(), base + m.end()),
+            key = tuple(a.target.split("/", 1)) if a.kind == "instrument" else (a.target,)
+            if a.defined_by and a.defined_by == own:
+                continue   # the resolution that adopted the instrument names it: not a citation there
+            out.append(Citation(a.kind, key, m.group(0), mk(base + m.start(), base + m.end()),
                                 note=f"cited by title: {a.note}"))
-    return out
+    # a title inside a longer one ("UN-SWAP" in "… Action Plan 2.0 … (UN-SWAP)") is not a second citation
+    return [c for c in out if not any(o is not c and o.span.char_start <= c.span.char_start and c.span.char_end <= o.span.char_end
+                                      and (o.span.char_end - o.span.char_start) > (c.span.char_end - c.span.char_start) for o in out)]
 
 
 # ---------------------------------------------------- other instruments ---
 
 _ITUT = r"ITU[\-\u2011]?(?P<sector>[TRD])"
 _REC_RE = re.compile(r"(?:(?P<sup>Supplement)\s+(?P<supn>\d+)\s+to\s+)?Recommendations?\s+" + _ITUT + r"\s+(?P<rec>[A-Z]\.\d+(?:\.\d+)*)")
+_SERIES_SUPPL_RE = re.compile(r"\bSupplement\s+(?P<supn>\d+)\s+to\s+the\s+" + _ITUT + r"\s+Series\s+(?P<series>[A-Z])\s+[Rr]ecommendations")
 _DECISION_RE = re.compile(r"\b(?P<word>Decisions?)\s+(?P<nums>" + _NUM_LIST + r")(?:\s*\((?P<rev>[^()]*\d{4}[^()]*)\))?")
-_OPINION_RE = re.compile(r"\bOpinions?\s+(?P<n>\d{1,2})\s*\((?P<rev>[^()]*\d{4})\)\s+of\s+(?:the\s+)?(?:World\s+Telecommunication(?:/ICT)?\s+Policy\s+Forum|WTPF)")
+_OPINION_RE = re.compile(r"\bOpinions?\s+(?P<n>\d{1,2})\s*\((?P<rev>[^()]*\d{4})\)\s+of\s+(?:the\s+)?(?:World\s+Telecommunication(?:/ICT|/Information\s+and\s+Communication\s+Technology(?:\s*\(ICT\))?)?\s+Policy\s+Forum|WTPF)")
 _COUNCIL_DOC_RE = re.compile(r"(?<![\w/])C(?P<yy>\d{2})/(?P<n>\d{1,3})(?:\s*\((?P<rev>Rev\.\d+)\))?(?![\d/])")
 _CS_CV = r"(?:(?:the\s+)?ITU\s+(?P<w1>Constitution|Convention)|(?:the\s+)?(?P<w2>Constitution|Convention)\s+of\s+(?:the\s+)?(?:ITU|International\s+Telecommunication\s+Union|Union)|the\s+(?P<w3>Constitution|Convention)(?!\s+on\b))"
 _PROVISION_RE = re.compile(r"\b(?P<kind>No\.|Article)\s*(?P<n>\d{1,3}[A-Z]?)(?:,[^;,]{0,40}?,|\s+[A-Z][^;,()]{0,40}?)?\s+(?:in\s+Article\s+\d+\s+)?of\s+" + _CS_CV)
@@ -360,13 +421,15 @@ _CS_CV_RE = re.compile(r"\b" + _CS_CV + r"\b")
 _WSIS_DOCS = [
     ("tunis-agenda", r"Tunis\s+Agenda(?:\s+for\s+the\s+Information\s+Society)?"),
     ("geneva-plan-of-action", r"(?:WSIS\s+)?Geneva\s+(?:Plan\s+of\s+Action|Action\s+Plan)"),
-    ("geneva-declaration", r"Geneva\s+Declaration\s+of\s+Principles"),
+    ("geneva-declaration", r"(?:Geneva|WSIS)\s+Declaration\s+of\s+Principles"),
+    ("geneva-plan-of-action", r"(?<=Declaration\sof\sPrinciples\sand\s)Plan\s+of\s+Action"),
     ("tunis-commitment", r"Tunis\s+Commitment"),
-    ("wsis+10-statement", r"(?:WSIS\+10\s+)?Statement\s+on\s+(?:the\s+)?Implementation\s+of\s+(?:the\s+)?WSIS\s+Outcomes"),
+    ("wsis+10-statement", r"(?:WSIS\+10\s+)?Statement\s+on\s+(?:the\s+)?[Ii]mplementation\s+of\s+(?:the\s+)?WSIS\s+[Oo]utcomes"),
     ("wsis+10-vision", r"(?:WSIS\+10\s+)?Vision\s+for\s+WSIS\s+Beyond\s+2015|WSIS\s+Vision\s+Beyond\s+2015"),
     ("wsis+10-outcome-documents", r"WSIS\+10(?:\s+High-Level\s+Event)?\s+outcome\s+documents"),
 ]
-_ACTION_LINES_RE = re.compile(r"\bAction\s+Lines?\s+(?P<list>C\d{1,2}(?:\s*(?:,|and|,\s*and)\s*C\d{1,2})*)")
+_AL_ITEM = r"C\d{1,2}(?:\s*\([^()]*\))?"
+_ACTION_LINES_RE = re.compile(r"\bAction\s+Lines?\s+(?P<list>" + _AL_ITEM + r"(?:\s*(?:,|and|,\s*and)\s*" + _AL_ITEM + r")*)")
 _PARAS = r"§§?\s*(?P<paras>\d+(?:\s*[a-z]\))?(?:\s*(?:,|and|–|-|to)\s*\d+(?:\s*[a-z]\))?)*)"
 _OTHER_INSTRUMENTS = [
     ("radio-regulations", r"Radio\s+Regulations(?!\s+Board)"),
@@ -388,6 +451,10 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         if m.group("sup"):
             out.append(Citation("supplement", (sector, f"{rec}-suppl-{m.group('supn')}"), m.group(0), sp(m), note=note))
         out.append(Citation("recommendation", (sector, rec), m.group(0), sp(m), note=note))
+    for m in _SERIES_SUPPL_RE.finditer(text):   # "Supplement 3 to the ITU-T Series A recommendations"
+        sector = "itu-" + m.group("sector").lower()
+        out.append(Citation("supplement", (sector, f"{m.group('series')}-suppl-{m.group('supn')}"), m.group(0), sp(m),
+                            note="supplement to a series of Recommendations"))
     for m in _DECISION_RE.finditer(text):
         after = text[m.end():m.end() + 120]
         notes = []
@@ -431,6 +498,7 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         if m.group("w3") and not re.search(r"\b(?:ITU|Union)\b", text):
             continue  # "the Convention" alone, with nothing saying it is ITU's
         out.append(Citation(which, (None,), m.group(0), sp(m)))
+    whole_docs: list[tuple[int, int, Citation]] = []
     for key, rx in _WSIS_RES:
         for m in rx.finditer(text):
             paras = m.group("paras")
@@ -445,20 +513,441 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
                     out.append(Citation("wsis", (key, para), m.group(0), sp(m)))
             else:
                 out.append(Citation("wsis", (key, None), m.group(0), sp(m)))
+                whole_docs.append((m.start(), m.end(), out[-1]))
     for m in _ACTION_LINES_RE.finditer(text):
-        for al in re.findall(r"C\d{1,2}", m.group("list")):
+        for al in re.findall(r"(?<![(\w])C\d{1,2}\b", re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), m.group("list"))):
             out.append(Citation("wsis", ("action-line", al), m.group(0), sp(m)))
+        # "Action Lines C2, C5 and C6 of the Tunis Agenda": the document only says where the lines stand
+        of = re.match(r"\s+(?:of|in)\s+(?:the\s+)?", text[m.end():])
+        if of:
+            for a, _b, c in whole_docs:
+                if a == m.end() + of.end() or a == m.end() + of.end() - 4:
+                    out.remove(c)
+    # "the Tunis Agenda stated that "…" (§ 102b))": a paragraph given after a quotation
+    for pm in re.finditer(r"\(§\s*(?P<n>\d{1,3})\s*(?P<l>[a-z])?\)?\)", text):
+        a, _b = _sentence_bounds(text, pm.start())
+        prior = [w for w in whole_docs if a <= w[0] < pm.start() and w[2] in out]
+        if len(prior) != 1 or any(w[0] <= pm.start() < w[1] for w in whole_docs):
+            continue
+        c = prior[0][2]
+        para = pm.group("n") + (f"-{pm.group('l')}" if pm.group("l") else "")
+        out[out.index(c)] = Citation("wsis", (c.key[0], para), c.printed + " … " + pm.group(0), sp(pm),
+                                     note="paragraph printed in parentheses after a quotation of the document named before it")
     for key, rx in _OTHER_RES:
         for m in rx.finditer(text):
             out.append(Citation("instrument", ("itu", key), m.group(0), sp(m)))
     return out
 
 
+# ------------------------------------- ITU-D questions, JIU reports, plans ---
+
+_QUESTION_RE = re.compile(
+    r"(?:(?P<pre>ITU[\-\u2011]?(?P<sector>[DTR]))\s+)?\bQuestions?\s+(?:ITU[\-\u2011]?(?P<sector2>[DTR])\s+)?"
+    r"(?P<num>\d{1,3})(?:[\-\u2011](?P<rev>\d))?/(?P<sg>\d{1,2})(?![\d/])")
+_QUESTION_MORE_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?P<num>\d{1,3})(?:[\-\u2011](?P<rev>\d))?/(?P<sg>\d{1,2})(?![\d/])")
+_SECTOR_AFTER_RE = re.compile(r"^\s*(?:\([^()]{0,200}\)\s*)?of\s+(?:the\s+)?(?:ITU\s+Telecommunication\s+Development\s+Sector|ITU[\-\u2011]?D\b)")
+_SECTOR_CONTEXT = {"itu-d": re.compile(r"\bITU[\-\u2011]?D\b|\bWTDC|\bBDT\b|Telecommunication\s+Development"),
+                   "itu-t": re.compile(r"\bITU[\-\u2011]?T\b|\bWTSA|\bTSB\b|Telecommunication\s+Standardization"),
+                   "itu-r": re.compile(r"\bITU[\-\u2011]?R\b|\bBR\b|Radiocommunication")}
+
+
+def _question_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[Citation]:
+    """"ITU-D Question 3/2", "Question 22-1/1" (printed "221/1": the non-breaking hyphen dropped).
+
+    The sector comes from the text: a prefix (ITU-D/ITUD), "of the ITU Telecommunication
+    Development Sector" after it, one sector named in the same sentence (WTDC, BDT), or the
+    same question read earlier in the same resolution with its sector."""
+    out: list[Citation] = []
+    seen = context.setdefault("questions", {}) if context is not None else {}
+    for m in _QUESTION_RE.finditer(text):
+        items = [(m.group("num"), m.group("rev"), m.group("sg"), m.start(), m.end())]
+        end = m.end()
+        while True:   # "Questions 1/1, 2/1 and 3/2"
+            cm = _QUESTION_MORE_RE.match(text, end)
+            if not cm or "Questions" not in m.group(0):
+                break
+            items.append((cm.group("num"), cm.group("rev"), cm.group("sg"), cm.start("num"), cm.end()))
+            end = cm.end()
+        letter = m.group("sector") or m.group("sector2")
+        head_sector = f"itu-{letter.lower()}" if letter else None
+        head_notes: list[str] = []
+        if head_sector is None and _SECTOR_AFTER_RE.match(text[end:end + 260]):
+            head_sector = "itu-d"
+            head_notes.append("sector from 'of the ITU Telecommunication Development Sector' after the question")
+        if head_sector is None:
+            a, b = _sentence_bounds(text, m.start())
+            named = [k for k, rx in _SECTOR_CONTEXT.items() if rx.search(text[a:b])]
+            if len(named) == 1:
+                head_sector = named[0]
+                head_notes.append(f"sector not printed; the sentence names only {head_sector.upper()}")
+        for num, rev, sg, a0, a1 in items:
+            notes = list(head_notes)
+            sector = head_sector
+            if sector is None and (num, sg) in seen:
+                sector = seen[(num, sg)]
+                notes.append(f"sector not printed; Question {num}/{sg} was cited earlier in this resolution as {sector.upper()}")
+            if sector == "itu-d" and rev is None and len(num) == 3 and num[-1] in "123" and int(num[:2]) <= 40:
+                # ITU-D numbers its questions 1-40 per study group; "221/1" is 22-1/1 with the hyphen lost
+                notes.append(f"'{num}/{sg}' read as Question {num[:2]}-{num[2]}/{sg}: the non-breaking hyphen was dropped on export")
+                num, rev = num[:2], num[2]
+            elif sector == "itu-d" and int(num) > 40:
+                notes.append(f"ITU-D question number {num} is out of range")
+                sector = None
+            code = f"{num}-{rev}/{sg}" if rev else f"{num}/{sg}"
+            if sector:
+                seen.setdefault((num, sg), sector)
+            printed = m.group(0) if len(items) == 1 else text[a0:a1]
+            out.append(Citation("question", (sector or "unknown", code), printed, mk(base + a0, base + a1),
+                                "current" if sector else "uncertain",
+                                note="; ".join(notes + ([] if sector else ["sector not stated"])) or None))
+    return out
+
+
+_JIU = r"(?:(?:United\s+Nations|UN)\s+)?(?:Joint\s+Inspection\s+Unit|JIU)(?:\s*\(JIU\))?"
+_JIU_YEAR_RE = re.compile(r"\b(?P<y1>(?:19|20)\d\d)(?:\s+and\s+(?P<y2>(?:19|20)\d\d))?\s+" + _JIU + r"\s+reports?\b")
+_JIU_PUBLISHED_RE = re.compile(r"\breport\s+(?:of|by)\s+the\s+" + _JIU + r"[^;]{0,200}?,?\s+published\s+in\s+(?P<y1>(?:19|20)\d\d)")
+_JIU_ITS_RE = re.compile(r"\bits\s+(?P<y1>(?:19|20)\d\d)\s+reports?\b")
+_JIU_SYMBOL_RE = re.compile(r"\bJIU/REP/(?P<y1>(?:19|20)\d\d)/(?P<n>\d{1,2})\b")
+
+
+def _jiu_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    """Reports of the UN Joint Inspection Unit, by symbol (JIU/REP/2016/1) or, as the seed
+    prints them, by year ("the 2009 United Nations Joint Inspection Unit report")."""
+    out: list[Citation] = []
+    taken: list[tuple[int, int]] = []
+    for rx, how in ((_JIU_SYMBOL_RE, "symbol"), (_JIU_YEAR_RE, "year"), (_JIU_PUBLISHED_RE, "year"), (_JIU_ITS_RE, "its")):
+        for m in rx.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            if how == "its" and not re.search(_JIU, text[:m.start()]):
+                continue   # "its 2009 report" is a JIU report only after the JIU was named
+            sp = mk(base + m.start(), base + m.end())
+            if how == "symbol":
+                out.append(Citation("jiu-report", (m.group("y1"), m.group(0)), m.group(0), sp))
+            else:
+                for y in (m.group("y1"), m.groupdict().get("y2")):
+                    if y:
+                        out.append(Citation("jiu-report", (y, None), m.group(0), sp,
+                                            note="JIU report cited by year; its JIU/REP symbol is not printed"))
+            taken.append((m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _wtdc_places() -> dict[str, list[str]]:
+    from .reference import conferences
+    out: dict[str, list[str]] = {}
+    for c in conferences():
+        if c.body == "wtdc":
+            out.setdefault(c.place, []).append(c.year)
+    return out
+
+
+def _wtdc_place_re() -> str:
+    places = sorted(_wtdc_places(), key=len, reverse=True)
+    one = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in places)
+    return rf"(?:{one})(?:\s*(?:{one}))?"
+
+
+def _split_wtdc_places(raw: str) -> list[str]:
+    low = " ".join(raw.split())
+    out = []
+    while low:
+        for p in sorted(_wtdc_places(), key=len, reverse=True):
+            if low.lower().startswith(p.lower()):
+                out.append(p)
+                low = low[len(p):].strip()
+                break
+        else:
+            break
+    return out
+
+
+def _wtdc_years(text: str) -> set[str]:
+    """Years of the WTDCs named in ``text`` ("WTDC-17", "WTDC1417", "2017 World Telecommunication Development Conference")."""
+    ys = set()
+    for m in re.finditer(r"WTDC[\-\u2011]?(\d\d)(\d\d)?\b", text):
+        ys |= {"20" + y for y in m.groups() if y}
+    for m in re.finditer(r"\b((?:19|20)\d\d)\s+(?:World\s+Telecommunication\s+Development\s+Conference|WTDC)", text):
+        ys.add(m.group(1))
+    return ys
+
+
+def _plan_versions(places: list[str], text: str) -> tuple[list[tuple[str, str | None, str]], list[str]]:
+    """[(place, year, status)] for one printed plan name; two glued places are a flattened
+    change, the older WTDC deleted and the later inserted, whatever order they were printed in."""
+    notes: list[str] = []
+    if len(places) == 2:
+        pairs = [(p, y) for p in places for y in _wtdc_places()[p]]
+        # the pair of conferences closest in time, the earlier first
+        cands = [(a, b) for a in pairs for b in pairs if a[0] == places[0] and b[0] == places[1] and a[1] != b[1]]
+        if not cands:   # "Dubai Dubai": a doubled word, not two conferences
+            notes.append(f"'{' '.join(places)}' names the same WTDC twice")
+            return [(places[0], None, "uncertain")], notes
+        best = min(cands, key=lambda ab: abs(int(ab[0][1]) - int(ab[1][1])))
+        old, new = sorted(best, key=lambda x: x[1])
+        notes.append(f"glued '{' '.join(places)}': {old[0]} {old[1]} (deleted) → {new[0]} {new[1]} (inserted)"
+                     + (" (printed new first)" if places[0] == new[0] else ""))
+        return [(old[0], old[1], "deleted"), (new[0], new[1], "inserted")], notes
+    place = places[0]
+    years = _wtdc_places()[place]
+    if len(years) == 1:
+        return [(place, years[0], "current")], notes
+    named = [y for y in years if y in _wtdc_years(text)]
+    if len(named) == 1:
+        notes.append(f"WTDCs met at {place} in {', '.join(years)}; the text names WTDC {named[0]}")
+        return [(place, named[0], "current")], notes
+    notes.append(f"WTDCs met at {place} in {', '.join(years)}; the text does not say which")
+    return [(place, None, "uncertain")], notes
+
+
+def _objective_pair(raw: str, glued_plan: bool) -> list[tuple[str, str]] | None:
+    """"3" → [("3", "both")]; "3 2" or (with a glued plan) "32" → old 3, new 2."""
+    raw = raw.strip()
+    if " " in raw:
+        a, b = raw.split()
+        return [(a, "old"), (b, "new")]
+    if len(raw) == 2 and glued_plan and raw[0] != raw[1] and all(1 <= int(d) <= 9 for d in raw):
+        return [(raw[0], "old"), (raw[1], "new")]
+    if len(raw) <= 2 and int(raw) <= 10:
+        return [(raw, "both")]
+    return None
+
+
+_PLAN_RE: re.Pattern | None = None
+
+
+def _plan_re() -> re.Pattern:
+    global _PLAN_RE
+    if _PLAN_RE is None:
+        _PLAN_RE = re.compile(
+            r"(?:(?:Output\s+(?P<out>\d{1,2}\.\d{1,2})\s+of\s+)?Objective\s+(?P<obj>\d{1,2}(?:\s\d)?)\s+of\s+)?"
+            r"(?:the\s+|its\s+)?(?:(?P<year>(?:19|20)\d\d)\s+)?(?:WTDC[\-\u2011]?\d\d(?:\s?\d\d)?\s+)?"
+            r"(?P<places>" + _wtdc_place_re() + r")\s+(?P<what>Action\s+Plan|Declaration)\b")
+    return _PLAN_RE
+
+
+_OBJECTIVE_ALONE_RE = re.compile(r"\b(?:its\s+)?Objective\s+(?P<obj>\d{1,2}(?:\s\d(?!\d))?)\b(?!\s?\d)(?!\s+of\b)(?P<outs>(?:,?\s+in\s+particular)?\s+Output\s+(?P<out>\d{1,2}\.\d{1,2}))?")
+
+
+def _plan_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    """WTDC action plans and declarations ("the Dubai Buenos Aires Action Plan", "Objective 3 2
+    of the Dubai Buenos Aires Action Plan", "Output 4.4 of Objective 4 of …"), and a bare
+    "Objective 32" in a sentence that names its plan or its WTDC."""
+    out: list[Citation] = []
+    last_plans: list[tuple[int, list[tuple[str, str | None, str]], bool]] = []
+    for m in _plan_re().finditer(text):
+        places = _split_wtdc_places(m.group("places"))
+        if not places:
+            continue
+        a, b = _sentence_bounds(text, m.start())
+        versions, notes = _plan_versions(places, text[a:b])
+        if m.group("year") and len(places) == 1:
+            ys = _wtdc_places()[places[0]]
+            if m.group("year") in ys:
+                versions = [(places[0], m.group("year"), "current")]
+            else:
+                notes.append(f"no WTDC met at {places[0]} in {m.group('year')}")
+                versions = [(places[0], None, "uncertain")]
+        sp = mk(base + m.start(), base + m.end())
+        if m.group("what").startswith("Declaration"):
+            for place, year, status in versions:
+                # without a year the declaration is named but not identified: kept as uncertain, never linked
+                key = f"{slug_place(place)}-declaration" + (f"-{year}" if year else "")
+                out.append(Citation("instrument", ("wtdc", key), m.group(0), sp, status if year else "uncertain",
+                                    note="; ".join(notes) or None))
+            continue
+        glued = len(places) == 2
+        last_plans.append((m.end(), versions, glued))
+        objs = _objective_pair(m.group("obj"), glued) if m.group("obj") else [(None, "both")]
+        if objs is None:
+            notes.append(f"objective number {m.group('obj')!r} not understood")
+            objs = [(None, "both")]
+        if m.group("obj") and len(objs) == 2:
+            notes.append(f"objective {m.group('obj')!r} read as old Objective {objs[0][0]} → new Objective {objs[1][0]}")
+        for place, year, status in versions:
+            for obj, which in objs:
+                if which == "old" and status == "inserted" or which == "new" and status == "deleted":
+                    continue
+                st = status
+                if which in ("old", "new") and status == "current":
+                    st = "deleted" if which == "old" else "inserted"
+                key = ["wtdc", f"{slug_place(place)}-{year}" if year else slug_place(place)]
+                outp = m.group("out")
+                if obj:
+                    key.append(f"objective-{obj}")
+                    if outp:
+                        if outp.split(".")[0] == obj:
+                            key.append(f"output-{outp}")
+                        elif st != "deleted":
+                            notes.append(f"Output {outp} belongs to Objective {outp.split('.')[0]}, not to the new Objective {obj}: left standing from the old text; not linked")
+                out.append(Citation("action-plan", tuple(key), m.group(0), sp, st if year else "uncertain",
+                                    note="; ".join(notes) or None))
+    for m in _OBJECTIVE_ALONE_RE.finditer(text):
+        if m.group("obj") is None:
+            continue
+        prior = [p for p in last_plans if p[0] <= m.start()]
+        a, b = _sentence_bounds(text, m.start())
+        notes: list[str] = []
+        if prior:
+            _end, versions, glued = prior[-1]
+            notes.append("plan of the objective: the action plan named before it")
+        else:
+            ys = sorted(_wtdc_years(text[a:b]))
+            if not ys:
+                continue
+            by_year = {y: p for p, yy in _wtdc_places().items() for y in yy}
+            vs = [(by_year[y], y) for y in ys if y in by_year]
+            if not vs:
+                continue
+            glued = len(vs) == 2
+            versions = ([(vs[0][0], vs[0][1], "deleted"), (vs[1][0], vs[1][1], "inserted")] if glued
+                        else [(vs[0][0], vs[0][1], "current")] if len(vs) == 1 else [])
+            notes.append(f"plan of the objective: the action plan of WTDC {'/'.join(ys)}, named in the same sentence")
+        objs = _objective_pair(m.group("obj"), glued)
+        if not objs or not versions:
+            continue
+        sp = mk(base + m.start(), base + m.start() + len(m.group(0)) - len(m.group("outs") or ""))
+        for place, year, status in versions:
+            for obj, which in objs:
+                if which == "old" and status == "inserted" or which == "new" and status == "deleted":
+                    continue
+                st = status if which == "both" else ("deleted" if which == "old" else "inserted")
+                out.append(Citation("action-plan", ("wtdc", f"{slug_place(place)}-{year}", f"objective-{obj}"), m.group(0), sp, st,
+                                    note="; ".join(notes) or None))
+                if m.group("out"):
+                    outp = m.group("out")
+                    po = outp.split(".")[0]
+                    osp = mk(base + m.start("out"), base + m.end("out"))
+                    if po == obj and which == "both":
+                        out.append(Citation("action-plan", ("wtdc", f"{slug_place(place)}-{year}", f"objective-{obj}", f"output-{outp}"),
+                                            f"Output {outp}", osp, st, note="; ".join(notes) or None))
+                    elif po == obj:
+                        # the output number was left standing next to a renumbered objective
+                        out.append(Citation("action-plan", ("wtdc", f"{slug_place(place)}-{year}", f"objective-{obj}", f"output-{outp}"),
+                                            f"Output {outp}", osp, "uncertain",
+                                            note="; ".join(notes + [f"Output {outp} of old Objective {obj} left standing next to the renumbered objective"])))
+    return out
+
+
+def slug_place(place: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", place.lower().replace("ó", "o")).strip("-")
+
+
+_PERIOD = r"(?P<period>(?:19|20)\d\d\s*[-–]?\s*(?:19|20)\d\d(?:\s?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?)"
+_STRATEGIC_PLAN_RE = re.compile(
+    r"\bthe\s+(?:ITU\s+)?[Ss]trategic\s+(?:[Pp]lans?|framework)(?:\s+and\s+financial\s+plans?)?"
+    r"(?:\s+(?:for|of)\s+the\s+Union)?(?:\s+(?:for\s+(?:the\s+(?:period\s+)?)?)?" + _PERIOD + r")?")
+_STRATEGIC_GOAL_RE = re.compile(r"^\W*Goal\s+(?P<n>\d)\s*:\s*\w")
+
+
+def _periods(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
+    ys = re.findall(r"(?:19|20)\d\d", raw)
+    if len(ys) == 2 and int(ys[1]) - int(ys[0]) in (3, 4):
+        note = [f"'{raw}' read as {ys[0]}-{ys[1]}: the non-breaking hyphen was dropped"] if not re.search(r"[-–]", raw) else []
+        return [(f"{ys[0]}-{ys[1]}", "current")], note
+    if len(ys) == 4:
+        return ([(f"{ys[0]}-{ys[1]}", "deleted"), (f"{ys[2]}-{ys[3]}", "inserted")],
+                [f"glued periods '{raw}' read as {ys[0]}-{ys[1]} (deleted) → {ys[2]}-{ys[3]} (inserted)"])
+    return [], [f"period {raw!r} not understood"]
+
+
+def _strategic_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    """The ITU strategic plan ("the strategic plan for the Union for 2016-2019", glued
+    "2016-20192020-2023", "20162019" with its hyphen lost) and strategic goals listed as
+    "Goal 1: Growth"."""
+    out: list[Citation] = []
+    for m in _STRATEGIC_PLAN_RE.finditer(text):
+        sp = mk(base + m.start(), base + m.end())
+        if m.group("period"):
+            periods, notes = _periods(m.group("period"))
+            if not periods:
+                out.append(Citation("strategic-plan", ("plan", None, None), m.group(0), sp, "uncertain", note="; ".join(notes)))
+            for period, status in periods:
+                out.append(Citation("strategic-plan", ("plan", period, None), m.group(0), sp, status, note="; ".join(notes) or None))
+        else:
+            out.append(Citation("strategic-plan", ("plan", None, None), m.group(0), sp,
+                                note="no period printed: which strategic plan is not stated"))
+    m = _STRATEGIC_GOAL_RE.match(text)
+    if m and not re.search(r"SDG|Sustainable\s+Development", text):
+        out.append(Citation("strategic-plan", ("goal", None, m.group("n")), text[m.start("n") - 5:m.end("n")].strip(),
+                            mk(base + m.start("n"), base + m.end("n")),
+                            note="ITU strategic goal listed by number and title; the plan period is not printed"))
+    return out
+
+
+_TENS = {"forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+_TENTHS = {"fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80}
+_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9}
+_ORDINAL = r"(?:(?:forty|fifty|sixty|seventy|eighty)[\s\-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|(?:fortieth|fiftieth|sixtieth|seventieth|eightieth)|\d{1,2}(?:st|nd|rd|th))"
+_CSW = r"(?:the\s+)?Commission\s+on\s+the\s+Status\s+of\s+Women"
+_CSW_RE = re.compile(
+    r"\b(?:the\s+)?(?:[Aa]greed\s+[Cc]onclusions\s+(?:of|adopted\s+at)|conclusions\s+agreed\s+at)\s+the\s+(?P<list>" + _ORDINAL
+    + r"(?:\s*(?:,|and|,\s*and)\s*" + _ORDINAL + r")*)\s+sessions?\s+(?:on|of)\s+" + _CSW)
+
+
+def _ordinal(word: str) -> int | None:
+    w = word.lower().replace("\u2011", "-")
+    if w[:-2].isdigit():
+        return int(w[:-2])
+    if w in _TENTHS:
+        return _TENTHS[w]
+    tens, _, unit = w.replace(" ", "-").partition("-")
+    return _TENS[tens] + _UNITS[unit] if tens in _TENS and unit in _UNITS else None
+
+
+def _csw_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    """"the Agreed Conclusions of the sixty-first and sixty-second session on the Commission on
+    the Status of Women": one citation per session's agreed conclusions (no symbol printed)."""
+    out = []
+    for m in _CSW_RE.finditer(text):
+        for om in re.finditer(_ORDINAL, m.group("list")):
+            n = _ordinal(om.group(0))
+            if n is None:
+                continue
+            out.append(Citation("instrument", ("un", f"CSW{n}-agreed-conclusions"), m.group(0),
+                                mk(base + m.start(), base + m.end()),
+                                note=f"agreed conclusions of the {n}th session of the Commission on the Status of Women; symbol not printed"))
+    return out
+
+
+_ITR_RE = re.compile(r"\bInternational\s+Telecommunication\s+Regulations(?P<after>[^;]{0,120})")
+
+
+def _itr_articles(text: str, mk: SpanMaker, base: int) -> tuple[list[Citation], list[tuple[int, int]]]:
+    """"Article 6, on …, and Article 7, on …, of the International Telecommunication Regulations
+    adopted by WCIT (Dubai, 2012)": articles of the ITRs of the year printed."""
+    out, covered = [], []
+    for m in _ITR_RE.finditer(text):
+        a, _b = _sentence_bounds(text, m.start())
+        lead = text[a:m.start()]
+        if not re.search(r"\bof\s+the\s*$", lead):
+            continue
+        years = re.findall(r"\b(1988|2012)\b|WCIT[\-\u2011]?(12)\b|WATTC[\-\u2011]?(88)\b", m.group("after"))
+        ys = {("20" + y[1]) if y[1] else ("19" + y[2]) if y[2] else y[0] for y in years}
+        year = ys.pop() if len(ys) == 1 else None
+        arts = list(re.finditer(r"\bArticles?\s+(?P<n>\d{1,2})\b", lead))
+        if not arts:
+            continue
+        for am in arts:
+            s0 = a + am.start()
+            out.append(Citation("instrument", ("itu", "itr", f"art-{am.group('n')}", year), am.group(0),
+                                mk(base + s0, base + s0 + len(am.group(0))),
+                                "current" if year else "uncertain",
+                                note=None if year else "which edition of the ITRs (1988 or 2012) is not stated"))
+        covered.append((m.start(), m.end()))
+    return out, covered
+
+
 _TRIGGERS = {
     "un": re.compile(r"\d/\d"),
     "itu": re.compile(r"[Rr]esolution"),
     "sdg": re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"),
-    "instrument": re.compile(r"Recommendation|Decision|Opinion|C\d\d/|Constitution|Convention|Tunis|Geneva|Regulations|WSIS|Action\s+Line"),
+    "instrument": re.compile(r"Recommendation|Supplement|Decision|Opinion|C\d\d/|Constitution|Convention|Tunis|Geneva|Regulations|WSIS|Action\s+Line"),
+    "question": re.compile(r"Question"),
+    "jiu": re.compile(r"JIU|Joint\s+Inspection"),
+    "plan": re.compile(r"Action\s+Plan|Declaration|Objective"),
+    "strategic": re.compile(r"[Ss]trategic\s+(?:[Pp]lan|framework)|Goal\s+\d\s*:"),
 }
 
 
@@ -474,7 +963,7 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     ``context`` may carry ``default_body``/``default_number`` (the resolution a
     proposal concerns), used only for a bare "Resolution N" with nothing else to go on.
     """
-    context = context or {}
+    context = {} if context is None else context   # the same dict across a resolution: questions seen
     t = text.replace(NBSP, " ")
     # cheap triggers first: most lines cite nothing, and each family costs several regexes
     cites: list[Citation] = []
@@ -486,9 +975,31 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
         cites += _sdg_citations(t, span, base)
     if _TRIGGERS["instrument"].search(t):
         cites += _instrument_citations(t, span, base)
+    if _TRIGGERS["question"].search(t):
+        cites += _question_citations(t, span, base, context)
+    if _TRIGGERS["jiu"].search(t):
+        cites += _jiu_citations(t, span, base)
+    if _TRIGGERS["plan"].search(t):
+        cites += _plan_citations(t, span, base)
+    if _TRIGGERS["strategic"].search(t):
+        sp_cites = _strategic_citations(t, span, base)
+        if (context.get("default_body"), context.get("default_number")) == ("pp", "71"):
+            # Resolution 71 adopts the strategic plan: its goals and "the strategic plan" are its own
+            # text, not citations; only a plan of another period ("for 2016-2019") is cited there
+            sp_cites = [c for c in sp_cites if c.key[0] == "plan" and c.key[1] is not None]
+        cites += sp_cites
+    if "Status of Women" in t or "Status\u00a0of Women" in t:
+        cites += _csw_citations(t, span, base)
+    if "Regulations" in t:
+        arts, covered = _itr_articles(t, span, base)
+        if arts:   # the articles cite the ITRs; the name after them is not a second citation
+            cites = [c for c in cites if not (c.kind == "instrument" and c.key == ("itu", "itr")
+                                              and any(base + a <= c.span.char_start < base + b for a, b in covered))]
+            cites += arts
     if _alias_trigger().search(t):
         un_spans = {(c.span.char_start, c.span.char_end) for c in cites if c.kind == "un"}
-        cites += [c for c in _alias_citations(t, span, base) if (c.span.char_start, c.span.char_end) not in un_spans]
+        own = f"{context.get('default_body')}/{context.get('default_number')}"
+        cites += [c for c in _alias_citations(t, span, base, own) if (c.span.char_start, c.span.char_end) not in un_spans]
     # a title next to its symbol ("Resolution 70/1 … on the 2030 Agenda …") is one citation, not two
     by_target: dict = {}
     for c in cites:
@@ -537,3 +1048,208 @@ def parse_target(text: str) -> list[Citation]:
         return [Citation("itu-resolution", (body if body != "ra" else "ra", m.group(1)), text, _default_span(0, len(t)))]
     found = [c for c in find_citations(t) if c.status in ("current", "inserted", "uncertain")]
     return found
+
+
+# ------------------------------------------------------ internal references ---
+#
+# References from a clause to a part of the same version ("resolves 5", "considering b), c),
+# and h) and i) above", "resolves 2 1 to 13 11", "bearing in mind above", "Annex 2 to this
+# resolution"), resolved under the new numbering.  The parser calls
+# :func:`resolve_internal_references` once the clauses of a resolution are numbered.
+
+_REF_LABEL = r"(?:\d+(?:\.\d+)*|[a-z]{1,2}\s?\))"
+_REF_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+_REF_PAIR = r"\d+(?:\.\d+)*(?:\s\d+(?:\.\d+)*)?"
+_ANNEX_REF = re.compile(r"\b(?:(?P<the>the\s+)?[Aa]nnex(?:\s+(?P<n>\d+))?)\s+to\s+this\s+resolution")
+
+
+def _all_clauses(clauses):
+    for c in clauses:
+        yield c
+        yield from _all_clauses(c.children)
+
+
+def resolve_internal_references(res, doc, findings: list) -> None:
+    """Resolve "resolves 5", "instructs the Secretary-General 910 above", "considering c) above",
+    a range "resolves 2 1 to 13 11" (flattened: old 2-13, new 1-11), a whole section
+    ("described under bearing in mind above") and "Annex 2 to this resolution" to parts of
+    the same version, under the new numbering.
+
+    ``res`` is a :class:`~pipeline.model.ResolutionText` whose clauses carry their labels;
+    ``doc`` gives ``text`` and ``char_span(a, b)``; findings are appended to ``findings``.
+    A printed label is read against the target section: a label of the new numbering
+    resolves directly; two glued labels (910) resolve when the clause now numbered 10 was
+    numbered 9 before; a label that exists only in the old numbering, or not at all, is a
+    finding, never a guess.  A range yields one reference per clause it covers.
+    """
+    sections = [s for s in res.sections if s.verb != "text"]
+    if not sections:
+        return
+    phrases = sorted({s.verb_phrase.lower() for s in sections}, key=len, reverse=True)
+    sec_re = r"(?<![\w-])(?P<sec>" + "|".join(re.escape(p).replace("\\ ", "\\s+") for p in phrases) + r")"
+    pat = re.compile(sec_re + r"\s+(?P<labels>" + _REF_LABEL + r"(?:" + _REF_SEP + _REF_LABEL + r")*)(?![\w/])", re.I)
+    range_pat = re.compile(sec_re + r"\s+(?P<a>" + _REF_PAIR + r")\s+(?:to|-|–)\s+(?P<b>" + _REF_PAIR + r")(?![\w/.])", re.I)
+    whole_pat = re.compile(sec_re + r"\s+(?:above|below)\b", re.I)
+    by_phrase: dict[str, list] = {}
+    for s in sections:
+        by_phrase.setdefault(s.verb_phrase.lower(), []).append(s)
+    annex_keys = {a.key for a in res.annexes}
+    cache: dict = {}   # id(section) -> its clauses by new and by former label
+
+    def targets_of(m):
+        return by_phrase.get(" ".join(m.group("sec").lower().split()), [])
+
+    def in_dead_words(c, ref):
+        if c.label is None and c.label_change in ("deleted", "uncertain") and ref.status == "current":
+            ref.status = c.label_change  # in words read as deleted: not a link of the new text
+
+    for sec in res.sections + [x for a in res.annexes for x in a.sections]:
+        for c in _all_clauses(sec.clauses):
+            base = c.span.char_start
+            raw = doc.text[c.span.char_start:c.span.char_end]
+            taken: list[tuple[int, int]] = []
+            for m in range_pat.finditer(raw):
+                if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
+                    continue
+                taken.append((m.start(), m.end()))
+                a = base + m.start("a")
+                span = doc.char_span(a, base + m.end("b"))
+                printed = f"{m.group('sec')} {m.group('a')} to {m.group('b')}"
+                refs = _resolve_range(printed, m.group("sec"), m.group("a"), m.group("b"), targets_of(m), span, findings, c.text,
+                                      cache)
+                for ref in refs:
+                    in_dead_words(c, ref)
+                    c.references.append(ref)
+            for m in pat.finditer(raw):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
+                    continue
+                taken.append((m.start(), m.end()))
+                for lm in re.finditer(_REF_LABEL, m.group("labels")):
+                    printed = lm.group(0).replace(" ", "")
+                    a = base + m.start("labels") + lm.start()
+                    span = doc.char_span(a, a + len(lm.group(0)))
+                    ref = InternalReference(printed=f"{m.group('sec')} {lm.group(0)}", section_words=m.group("sec"),
+                                            label=printed, span=span)
+                    _resolve_ref(ref, targets_of(m), findings, c.text, cache)
+                    in_dead_words(c, ref)
+                    c.references.append(ref)
+            for m in whole_pat.finditer(raw):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                targets = targets_of(m)
+                ref = InternalReference(printed=m.group(0), section_words=m.group("sec"), label=None,
+                                        span=doc.char_span(base + m.start(), base + m.end()))
+                if len(targets) == 1:
+                    ref.target_section = targets[0].key    # the whole section: no clause key
+                else:
+                    ref.status = "ambiguous" if targets else "broken"
+                    findings.append(Finding("ambiguous-reference" if targets else "dangling-reference",
+                                            f"reference '{ref.printed}': {len(targets)} sections of this resolution are called '{ref.section_words}'",
+                                            c.text[:200], ref.span))
+                in_dead_words(c, ref)
+                c.references.append(ref)
+            for m in _ANNEX_REF.finditer(raw):
+                n = m.group("n")
+                key = f"annex-{n}" if n else ("annex" if "annex" in annex_keys or not annex_keys else None)
+                a = base + m.start()
+                ref = InternalReference(printed=m.group(0), section_words="annex", label=n,
+                                        span=doc.char_span(a, base + m.end()))
+                if key is None and len(annex_keys) == 1:
+                    key = next(iter(annex_keys))
+                ref.target_section = key
+                if key not in annex_keys:
+                    ref.status = "unverified"
+                elif c.label is None and c.label_change in ("deleted", "uncertain"):
+                    ref.status = c.label_change
+                c.references.append(ref)
+
+
+def _label_maps(sec, cache: dict | None = None):
+    """(clauses by new label, clauses by former label) of a section, cached per section."""
+    hit = cache.get(id(sec)) if cache is not None else None
+    if hit is None:
+        clauses = [c for c in _all_clauses(sec.clauses) if "-" not in c.key or c.label]
+        hit = ({c.label: c for c in clauses if c.label}, {c.former_label: c for c in clauses if c.former_label})
+        if cache is not None:
+            cache[id(sec)] = hit
+    return hit
+
+
+def _resolve_ref(ref, targets: list, findings: list, quote: str, cache: dict | None = None) -> None:
+    label = ref.label.rstrip(")")
+    if len(targets) != 1:
+        kind = "ambiguous-reference" if targets else "dangling-reference"
+        ref.status = "ambiguous" if targets else "broken"
+        findings.append(Finding(kind, f"reference '{ref.printed}': {len(targets)} sections of this resolution are called '{ref.section_words}'",
+                                quote[:200], ref.span))
+        return
+    sec = targets[0]
+    new, former = _label_maps(sec, cache)
+    ref.target_section = sec.key
+    if label in new and (label not in former or former[label] is new[label]):
+        ref.target_key = new[label].key
+        return
+    for i in range(1, len(label)):
+        a, b = label[:i], label[i:]
+        if b in new and new[b].former_label == a:
+            ref.target_key = new[b].key
+            return
+    if label in former and former[label].label:
+        ref.status = "uncertain"
+        findings.append(Finding("ambiguous-reference",
+                                f"reference '{ref.printed}' uses the old numbering: old {label} is now {former[label].label}, "
+                                f"and the new {label} is another clause; not linked",
+                                quote[:200], ref.span))
+        return
+    ref.status = "broken"
+    findings.append(Finding("dangling-reference", f"reference '{ref.printed}': section '{sec.verb_phrase}' has no clause {label} under the new numbering",
+                            quote[:200], ref.span))
+
+
+def _range_end(raw: str, new: dict, former: dict, olds: set) -> tuple[str | None, str | None]:
+    """One end of a printed range under the new numbering: "1" → 1; "2 1" (flattened: old 2,
+    new 1) → 1 when the old label is known to the section and the new one exists."""
+    parts = raw.split()
+    if len(parts) == 1:
+        lab = parts[0]
+        if lab in new and (lab not in former or former[lab] is new[lab]):
+            return lab, None
+        return None, f"no clause {lab} under the new numbering" if lab not in new else f"{lab} is ambiguous between the old and the new numbering"
+    old, nw = parts
+    if nw in new and (old in former or old in olds):
+        return nw, None
+    return None, f"'{raw}' is neither an old→new pair of labels of this section nor one label"
+
+
+def _resolve_range(printed: str, words: str, a: str, b: str, targets: list, span, findings: list, quote: str,
+                   cache: dict | None = None) -> list:
+    if len(targets) != 1:
+        ref = InternalReference(printed=printed, section_words=words, label=f"{a}-{b}", span=span,
+                                status="ambiguous" if targets else "broken")
+        findings.append(Finding("ambiguous-reference" if targets else "dangling-reference",
+                                f"reference '{printed}': {len(targets)} sections of this resolution are called '{words}'", quote[:200], span))
+        return [ref]
+    sec = targets[0]
+    new, former = _label_maps(sec, cache)
+    olds = {c.former_label for c in sec.clauses if c.former_label}   # deleted clauses too
+    first, why1 = _range_end(a, new, former, olds)
+    last, why2 = _range_end(b, new, former, olds)
+    tops = [c for c in sec.clauses if c.label]
+    order = [c.label for c in tops]
+    if first is None or last is None or first not in order or last not in order or order.index(first) > order.index(last):
+        ref = InternalReference(printed=printed, section_words=words, label=f"{a}-{b}", span=span, status="broken",
+                                target_section=sec.key)
+        why = "; ".join(w for w in (why1, why2) if w) or "its ends are out of order"
+        findings.append(Finding("dangling-reference", f"range '{printed}' not read against section '{sec.verb_phrase}': {why}",
+                                quote[:200], span))
+        return [ref]
+    if (a, b) != (first, last):
+        findings.append(Finding("export-damage", f"range '{printed}' read as flattened old/new labels: {words} {first} to {last} under the new numbering",
+                                quote[:200], span, "info"))
+    out = []
+    for c in tops[order.index(first):order.index(last) + 1]:
+        out.append(InternalReference(printed=printed, section_words=words, label=c.label, span=span,
+                                     target_section=sec.key, target_key=c.key))
+    return out

@@ -12,6 +12,8 @@ but they never count as the version citing anything.
 """
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
@@ -27,7 +29,8 @@ BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA"
 
 
 INSTRUMENT_KINDS = ("recommendation", "supplement", "itu-decision", "wtpf-opinion", "council-document",
-                    "constitution", "convention", "wsis", "instrument")
+                    "constitution", "convention", "wsis", "instrument", "question", "jiu-report", "action-plan",
+                    "strategic-plan")
 
 
 class Mapper:
@@ -271,6 +274,8 @@ class Mapper:
                 target = URIRef(f"{self._version}/{ref.target_section}")
             elif ref.target_key:
                 target = URIRef(f"{self._version}/{ref.target_section}/{ref.target_key}")
+            elif ref.label is None:
+                target = URIRef(f"{self._version}/{ref.target_section}")   # "bearing in mind above": the section
             else:
                 continue
             self.add(cu, RG.refersTo, target)
@@ -299,21 +304,7 @@ class Mapper:
                 return self.version(w, c.revision, "referenced", label)
             return w
         if c.kind == "un":
-            symbol = c.key[0]
-            t = URIRef(self.u.un(symbol))
-            if t not in self._described:
-                self._described.add(t)
-                is_res = "/RES/" in symbol
-                self.add(t, RDF.type, RG.UNResolution if is_res else RG.UNDocument)
-                self.add(t, DCTERMS.identifier, Literal(symbol))
-                self.add(t, RDFS.label, Literal(symbol))
-                self.add(t, RDFS.seeAlso, URIRef(undocs(symbol.replace(" ", ""))))
-                title = next((a.title for a in aliases() if a.kind == "un" and a.target == symbol and a.title), None)
-                if title:
-                    self.add(t, DCTERMS.title, Literal(title, lang="en"))
-                organ = "ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/") else "unga"
-                self.add(t, RG.body, concept("body", organ))
-            return t
+            return self._un_document(c.key[0])
         if c.kind in INSTRUMENT_KINDS:
             return self.instrument(c)
         if c.kind == "sdg":
@@ -326,6 +317,25 @@ class Mapper:
                 return None
             return URIRef(entry.uri)
         return None
+
+    def _un_document(self, symbol: str) -> URIRef:
+        """A UN document by its symbol (``A/RES/70/1``, ``JIU/REP/2016/1``), described once."""
+        t = URIRef(self.u.un(symbol))
+        if t not in self._described:
+            self._described.add(t)
+            is_res = "/RES/" in symbol
+            self.add(t, RDF.type, RG.UNResolution if is_res else RG.UNDocument)
+            self.add(t, DCTERMS.identifier, Literal(symbol))
+            self.add(t, RDFS.label, Literal(symbol))
+            self.add(t, RDFS.seeAlso, URIRef(undocs(symbol.replace(" ", ""))))
+            title = next((a.title for a in aliases() if a.kind == "un" and a.target == symbol and a.title), None)
+            if title:
+                self.add(t, DCTERMS.title, Literal(title, lang="en"))
+            organ = ("ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/")
+                     else "jiu" if symbol.startswith("JIU/") else "unga")
+            if organ != "jiu":
+                self.add(t, RG.body, concept("body", organ))
+        return t
 
     def _thing(self, uri: str, label: str, whole: URIRef | None = None) -> URIRef:
         t = URIRef(uri)
@@ -395,9 +405,62 @@ class Mapper:
             return self._thing(f"{whole}/para-{para}", f"§ {para.replace('-', ' ')}) of the {names[doc]}"
                                if "-" in para else f"§ {para} of the {names[doc]}", whole)
         if c.kind == "instrument":
-            body, key = c.key
+            body, key = c.key[:2]
             names = {"radio-regulations": "Radio Regulations", "itr": "International Telecommunication Regulations"}
-            return self._thing(u.instrument("instrument", body, key), names[key])
+            if key == "itr" and len(c.key) > 2:
+                _b, _k, art, year = c.key
+                if year is None:
+                    return None      # the 1988 or the 2012 ITRs: not stated, not guessed
+                whole = self._thing(u.instrument("instrument", body, f"itr-{year}"),
+                                    f"International Telecommunication Regulations ({'Dubai, 2012' if year == '2012' else 'Melbourne, 1988'})")
+                return self._thing(f"{whole}/{art}", f"Article {art.partition('-')[2]} of the ITRs ({year})", whole)
+            if key in names:
+                return self._thing(u.instrument("instrument", body, key), names[key])
+            m = re.fullmatch(r"(.+)-declaration-(\d{4})", key) if body == "wtdc" else None
+            if body == "wtdc" and m is None:
+                return None      # a WTDC declaration whose conference (year) the text does not give
+            if m:
+                place = m.group(1).replace("-", " ").title()
+                return self._thing(u.instrument("instrument", body, key), f"{place} Declaration (WTDC-{m.group(2)[2:]})")
+            m = re.fullmatch(r"CSW(\d+)-agreed-conclusions", key) if body == "un" else None
+            if m:
+                return self._thing(u.instrument("instrument", body, key),
+                                   f"Agreed conclusions of the Commission on the Status of Women, session {m.group(1)}")
+            title = next((a.title for a in aliases() if a.kind == "instrument" and a.target == f"{body}/{key}" and a.title), key)
+            return self._thing(u.instrument("instrument", body, key), title)
+        if c.kind == "question":
+            sector, code = c.key
+            if sector == "unknown":
+                return None
+            return self._thing(u.instrument("question", sector, code), f"Question {code} (ITU-{sector[-1].upper()})")
+        if c.kind == "jiu-report":
+            year, symbol = c.key
+            if symbol:   # JIU/REP/2016/1 is a UN document symbol
+                return self._un_document(symbol)
+            # no symbol printed: the report is named by its year (id/jiu-report/un/2009); several JIU
+            # reports may share a year, so the citation stays "unverified" (pipeline.registry)
+            return self._thing(u.instrument("jiu-report", "un", year), f"JIU report of {year} (cited by year; symbol not printed)")
+        if c.kind == "action-plan":
+            body, plan, *parts = c.key
+            if not re.search(r"-\d{4}$", plan):
+                return None      # a WTDC place that hosted several conferences, the year not printed
+            place, year = plan.rsplit("-", 1)
+            t = self._thing(u.instrument("action-plan", body, plan), f"{place.replace('-', ' ').title()} Action Plan (WTDC-{year[2:]})")
+            path = plan
+            for part in parts:
+                path = f"{path}/{part}"
+                kind, _, n = part.partition("-")
+                t = self._thing(u.instrument("action-plan", body, path),
+                                f"{kind.capitalize()} {n} of the {place.replace('-', ' ').title()} Action Plan", t)
+            return t
+        if c.kind == "strategic-plan":
+            level, period, code = c.key
+            if period is None:
+                return None      # "the strategic plan for the Union": which plan is not printed
+            plan = self._thing(u.strategic_plan_scheme(period), f"ITU Strategic Plan {period}")
+            if level == "goal":
+                return self._thing(u.strategic_plan(period, "goal", code), f"Goal {code} of the ITU Strategic Plan {period}", plan)
+            return plan
         return None
 
     def cite(self, citing: URIRef, c: Citation, s: Section | None, n: int | None) -> None:
@@ -408,8 +471,10 @@ class Mapper:
                 self.findings.append(Finding("ambiguous-reference", f"citation may designate {' or '.join(candidates)}; not linked"
                                              + (f" ({c.note})" if c.note else ""), c.printed, c.span))
             else:
+                # a generic "the strategic plan" is worth a note, not a warning
+                severity = "info" if c.kind in ("strategic-plan", "action-plan") else "warning"
                 self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
-                                             c.printed, c.span))
+                                             c.printed, c.span, severity))
             return
         if c.status in ("current", "inserted"):
             self.add(citing, CITO.cites, t)

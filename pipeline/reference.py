@@ -56,12 +56,13 @@ class Alias:
     target: str
     note: str
     title: str = ""
+    defined_by: str = ""   # "pp/200": the resolution that adopted it (its own mentions are not citations)
 
 
 @lru_cache(maxsize=None)
 def aliases(ref_dir: Path = REFERENCE_DIR) -> tuple[Alias, ...]:
     with open(ref_dir / "aliases.csv", encoding="utf-8", newline="") as fh:
-        return tuple(Alias(r["pattern"], r["kind"], r["target"], r["note"], r.get("title") or "") for r in csv.DictReader(fh))
+        return tuple(Alias(r["pattern"], r["kind"], r["target"], r["note"], r.get("title") or "", r.get("defined_by") or "") for r in csv.DictReader(fh))
 
 
 @dataclass(frozen=True)

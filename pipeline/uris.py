@@ -101,11 +101,25 @@ class URIs:
     def strategic_plan(self, period: str, kind: str, code: str) -> str:
         return f"{self.base}id/strategic-plan/{period}/{slug(kind)}/{quote(code, safe='.-')}"
 
+    def strategic_plan_scheme(self, period: str) -> str:
+        """The ITU strategic plan of a period, as cited ("the strategic plan for 2016-2019")."""
+        return f"{self.base}id/strategic-plan/{period}"
+
     def finding(self, doc_slug: str, n: int) -> str:
         return f"{self.base}id/finding/{doc_slug}/{n}"
 
     def citation(self, citing_uri: str, n: int) -> str:
         return f"{citing_uri}#citation-{n}"
+
+    def report(self, doc_slug: str, result: str | None = None) -> str:
+        """The validation report of one source document, or one result of it (``result``: a
+        stable key, e.g. a digest of the result's content, so a rebuild mints the same URI).
+
+        >>> URIs("http://x/").report("pp18-64-add1", "3f2a")
+        'http://x/id/report/pp18-64-add1#result-3f2a'
+        """
+        uri = f"{self.base}id/report/{doc_slug}"
+        return f"{uri}#result-{result}" if result else uri
 
     # -- named graphs ----------------------------------------------------------
     def document_graph(self, doc_slug: str) -> str:
