@@ -34,16 +34,17 @@ INSTRUMENT_KINDS = ("recommendation", "supplement", "itu-decision", "wtpf-opinio
 
 
 class Mapper:
-    def __init__(self, doc: SourceDocument, settings: Settings):
+    def __init__(self, doc: SourceDocument | None, settings: Settings):
+        """``doc`` None: a mapper for looking up citation targets only (:func:`target_uri`)."""
         self.doc = doc
         self.u = URIs(settings.base)
         self.g = Graph()
         for prefix, ns in (("rg", RG._NS), ("eli", ELI._NS), ("cito", CITO._NS), ("dcterms", DCTERMS), ("prov", PROV),
                            ("skos", SKOS)):
             self.g.bind(prefix, ns)
-        self.doc_uri = URIRef(self.u.document(doc.slug))
-        self.findings: list[Finding] = list(doc.findings)
-        self.registry = registry_for([doc])
+        self.doc_uri = URIRef(self.u.document(doc.slug)) if doc is not None else None
+        self.findings: list[Finding] = list(doc.findings) if doc is not None else []
+        self.registry = registry_for([doc]) if doc is not None else None
         self._described: set[URIRef] = set()
 
     # -- helpers ---------------------------------------------------------------
@@ -510,6 +511,14 @@ class Mapper:
         self.add(fu, RG.about, self.doc_uri)
         self.add(fu, RDFS.label, Literal(f"{f.kind} at line {f.span.line_start}", lang="en"))
         self.span(fu, f.span)
+
+
+def target_uri(c: Citation, settings: Settings) -> str | None:
+    """The URI a citation links to, as a document's citation would (None: the text does not
+    name one resource, e.g. no body, sector or year).  The query parameters use it, so a
+    librarian's "Question 22-1/1 of ITU-D" finds what the documents cite."""
+    t = Mapper(None, settings).target(c)
+    return str(t) if t is not None else None
 
 
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:

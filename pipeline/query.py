@@ -209,31 +209,29 @@ def _terms(p: Param, raw: str, u: URIs, settings: Settings) -> list:
                          f"'Resolution 23 (Rev. Buenos Aires, 2017) of WTDC', 'PP Resolution 11', 'SDG 9', 'target 9.c'")
     out = []
     for c in cites:
-        iri = target_iri(c, u)
+        iri = target_iri(c, settings)
         if iri is None:
-            raise QueryError(f"{raw!r} does not say which body adopted it (e.g. 'of WTDC', 'of this conference'); "
-                             f"resgraph never guesses a body from a number")
+            if c.kind in ("itu-resolution", "itu-decision"):
+                raise QueryError(f"{raw!r} does not say which body adopted it (e.g. 'of WTDC', 'of this conference'); "
+                                 f"resgraph never guesses a body from a number")
+            raise QueryError(f"{raw!r} does not name one resource (say the sector, the body or the year, e.g. "
+                             f"'Question 22-1/1 of ITU-D'); resgraph never guesses")
         out.append(ox.NamedNode(iri))
     return list(dict.fromkeys(out))
 
 
-def target_iri(c, u: URIs) -> str | None:
+def target_iri(c, settings: Settings) -> str | None:
+    """The IRI a citation read from a parameter stands for: the same as a document's citation
+    (:func:`pipeline.mapping.target_uri`), except that an SDG code outside the framework is an error."""
+    from .mapping import target_uri
     from .reference import sdg as sdg_reference
-    if c.kind == "un":
-        return u.un(c.key[0])
-    if c.kind == "itu-resolution":
-        body, number = c.key
-        if body == "unknown":
-            return None
-        work = u.resolution(body, number)
-        return u.version_of_work(work, c.revision.place, c.revision.year) if c.revision else work
     if c.kind == "sdg":
         level, code = c.key
         entry = sdg_reference().get((level, code))
         if entry is None:
             raise QueryError(f"SDG {level} {code} is not in the SDG framework")
         return entry.uri
-    return None
+    return target_uri(c, settings)
 
 
 # -- typed parameters: SDG concepts, addressees, controlled lists -----------------

@@ -581,3 +581,21 @@ def test_docstring_examples():
     import doctest
 
     assert doctest.testmod(qmod).failed == 0
+
+
+def test_cites_other_instruments_by_what_a_librarian_types(seed):
+    """Kinds besides resolutions, UN documents and SDGs are found by the same reading as
+    the documents (pipeline.mapping.target_uri): an ITU-D Question (printed "221/1", its
+    hyphen lost) and an ITU-T Recommendation."""
+    assert "Question 221/1" in seed_line(1807) and "(ITUD)" in seed_line(1807)   # Res 130 considering j)
+    rows = seed("cites", target="Question 22-1/1 of ITU-D")
+    assert {r["number"] for r in rows} == {"130"}
+    assert "Recommendation ITUT D.50" in seed_line(1521) and "Recommendation ITUT D.50" in seed_line(1566)
+    assert {r["number"] for r in seed("cites", target="Recommendation ITU-T D.50")} == {"101"}
+
+
+def test_cites_refuses_what_does_not_name_one_resource(seed_build):
+    settings = seed_build[1]
+    q = qmod.get("cites", settings)
+    with pytest.raises(qmod.QueryError, match="does not name one resource"):
+        qmod.bind(q, {"target": "Question 22-1/1"}, settings)     # which sector: not said
