@@ -243,11 +243,16 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
                 pairs = [((s1, n1), "deleted"), ((s2, n2), "inserted")]
                 note.append(f"glued tracked change {sym!r} read as {s1}/{n1} (deleted) → {s2}/{n2} (inserted)")
             else:
-                pairs = [((s1, mid + "/" + n2), "uncertain")]
-                note.append(f"three-part symbol {sym!r} not understood")
+                # not a UN symbol and not a readable glue of two: a broken reference, never a minted symbol
+                pairs = [(None, "uncertain")]
+                note.append(f"three-part symbol {sym!r} is not a well-formed UN symbol nor two glued ones")
         else:
             pairs = [((parts[0], parts[1]), "current")]
-        for (a, b), status in pairs:
+        for ab, status in pairs:
+            if ab is None:
+                out.append(Citation("un", (None,), sym, mk(base + start, base + end), status, note="; ".join(note)))
+                continue
+            a, b = ab
             symbol = _un_symbol(organ, kind, a, b, suffix)
             out.append(Citation("un", (symbol,), sym, mk(base + start, base + end), status,
                                 note="; ".join(note) or None))

@@ -305,7 +305,7 @@ class Mapper:
                 return self.version(w, c.revision, "referenced", label)
             return w
         if c.kind == "un":
-            return self._un_document(c.key[0])
+            return self._un_document(c.key[0]) if c.key[0] is not None else None
         if c.kind in INSTRUMENT_KINDS:
             return self.instrument(c)
         if c.kind == "sdg":

@@ -79,6 +79,8 @@ def status_of(c: Citation, reg: Registry) -> tuple[str, list[str]]:
             return "ambiguous", []
         return ("resolved" if (body, number) in reg.decisions else "unverified"), []
     if c.kind == "un":
+        if c.key[0] is None:
+            return "broken", []                 # a symbol that is not well-formed (pipeline.citations)
         return ("resolved" if c.key[0] in reg.un else "unverified"), []
     if c.kind == "sdg":
         level, code = c.key

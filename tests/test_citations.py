@@ -245,3 +245,14 @@ def test_registry_status_of_the_new_kinds(text, status):
 def test_lists_of_questions():
     # not in the seed: a list shares the "Questions" word and the sector named after it
     assert kinds("Questions 3/2 and 5/1 of ITU-D", "question") == [(("itu-d", "3/2"), "current"), (("itu-d", "5/1"), "current")]
+
+
+def test_three_part_symbol_that_is_no_glue_is_broken_never_minted():
+    """'68/68/68/302' (a mutation found by the fuzz run) is neither a UN symbol nor two
+    glued ones (the second part is too short to hold a number and a session): the citation
+    is kept as broken with a note, and no A/RES/68/68/68 resource is minted."""
+    from pipeline.registry import Registry, status_of
+    [c] = [c for c in find_citations("UNGA Resolution 68/68/68/302;") if c.kind == "un"]
+    assert c.key == (None,)
+    assert "not a well-formed UN symbol" in c.note
+    assert status_of(c, Registry())[0] == "broken"
