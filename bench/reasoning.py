@@ -1,4 +1,4 @@
-"""Reasoning (and the graph-wide checks) on the seed and on a synthetic 10× copy, in one process.
+"""Reasoning and validation on the seed and on a synthetic ~1M-triple corpus, each beside the load time.
 
 What it compares, on the same triples (the seed's asserted graph + ontology + SDG reference):
 
@@ -6,24 +6,40 @@ What it compares, on the same triples (the seed's asserted graph + ontology + SD
 * **ours** (``pipeline.reason``): owlrl OWL-RL on the ontology only, then the instance rules
   (cax-sco, prp-spo1, prp-inv, prp-spo2) as SPARQL in pyoxigraph, to a fixpoint;
 * **owlrl RDFS** (stock ``RDFS_Semantics``) and **owlrl OWL-RL** on an rdflib Graph of the
-  same triples (plus the time to build that Graph);
-* validation: pyshacl SHACL Core on the document graph (per-document, as the build does),
-  and the SHACL-SPARQL shapes run once by :func:`pipeline.validate.graph_checks`;
-  with ``--pyshacl-sparql``, pyshacl running those same SPARQL shapes (slow: one query per
+  same triples (plus the time to build that Graph), on the seed only;
+* validation: SHACL Core compiled to SPARQL and run in pyoxigraph
+  (:func:`pipeline.validate.shacl_store`, one query per constraint) next to pyshacl on the
+  document graph (the reference; per document, as the build does today), and the
+  SHACL-SPARQL shapes run once by :func:`pipeline.validate.graph_checks`; with
+  ``--pyshacl-sparql``, pyshacl running those same SPARQL shapes (slow: one query per
   focus node).
 
-The 10× copy renames every resolution, proposal, document and finding URI (``…/id/…`` →
-``…/id/copy-k/…``) and keeps the cited UN documents and SDG concepts shared, so popular
-targets stay popular.  owlrl runs at 10× only with ``--owlrl-at-scale`` (minutes).
+The synthetic corpus (issue 5, "Measured") replicates the seed's document graph until the
+dataset holds ``--triples`` triples (default 1,000,000): copy *k* renames every resolution,
+proposal, document and finding URI (``…/id/…`` → ``…/id/copy-k/…``) by text substitution on
+N-Triples (no rdflib Graph of 1M triples is ever built) and goes to its own named graph, as
+a document does; cited UN documents and SDG concepts stay shared, so popular targets stay
+popular.  It prints the raw bulk load (N-Triples bytes → in-memory store), the compiled
+SHACL Core run (over the union, before any inference), our reasoning as the build does it
+(:func:`pipeline.build.infer_document` per document — in workers in a build, serially here,
+with the ideal split over the cores printed too — then the union's closure check in
+:func:`pipeline.build._reason_and_check`), the graph checks, and the ratio *(reasoning +
+validation) / load* (issue 5 aims at ≤ 4×).  ``--whole-store-reasoning`` also times
+:func:`pipeline.reason.infer` over the whole corpus at once (superlinear: about a minute
+at 1M).  pyshacl runs on a slice (``--pyshacl-slice`` copies) for reference, since it needs an rdflib Graph.
 
-Ratios, not absolutes (2 shared cores, MEASUREMENTS.md).  Not part of the test run::
+Ratios, not absolutes (2 shared cores, MEASUREMENTS.md); run it on a quiet machine for the
+figures of record.  Not part of the test run::
 
-    .venv/bin/python bench/reasoning.py            # seed + 10×, owlrl on the seed only
-    .venv/bin/python bench/reasoning.py --scale 0  # seed only
+    .venv/bin/python bench/reasoning.py                    # seed + ~1M triples
+    .venv/bin/python bench/reasoning.py --quick            # seed + ~200k, one repetition, no owlrl
+    .venv/bin/python bench/reasoning.py --triples 0        # seed only
+    .venv/bin/python bench/reasoning.py --triples 2000000 --pyshacl-slice 3
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -34,13 +50,13 @@ sys.path.insert(0, str(ROOT))
 
 import owlrl  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
-from rdflib import Graph, URIRef  # noqa: E402
+from rdflib import Graph  # noqa: E402
 
 from pipeline import reason, store as store_mod  # noqa: E402
 from pipeline.mapping import map_document  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.validate import all_shapes, graph_checks, shacl, shapes_graph  # noqa: E402
+from pipeline.validate import all_shapes, compiled_checks, graph_checks, shacl, shacl_store, shapes_graph  # noqa: E402
 from pipeline.vocab import ontology_graph  # noqa: E402
 
 SEED = ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
@@ -70,20 +86,6 @@ def inputs(settings: Settings) -> tuple[Graph, Graph, Graph]:
     if kos.exists():
         ref.parse(kos)
     return doc, onto, ref
-
-
-def copies(doc: Graph, base: str, k: int) -> Graph:
-    """``k`` renamed copies of the document graph (UN and SDG targets stay shared)."""
-    ours = tuple(base + f"id/{p}/" for p in ("resolution", "proposal", "document", "finding"))
-    out = Graph()
-    for i in range(k):
-        def ren(t, i=i):
-            if isinstance(t, URIRef) and str(t).startswith(ours):
-                return URIRef(base + f"id/copy-{i}/" + str(t)[len(base) + 3:])
-            return t
-        for s, p, o in doc:
-            out.add((ren(s), p, ren(o)))
-    return out
 
 
 def quads(graphs: list[tuple[Graph, str]]) -> list:
@@ -133,14 +135,24 @@ def measure(label: str, doc: Graph, onto: Graph, ref: Graph, *, run_owlrl: bool,
     row("graph checks: SHACL-SPARQL, one pass", t_chk, load, f"{len(rep.results)} results")
     t_core, rep = timed(lambda: shacl(doc, settings=settings, shapes=shapes_graph(settings), ontology=onto), 1)
     row("pyshacl SHACL Core, document graph", t_core, load, f"{len(rep.results)} results")
+    st = ox.Store()
+    st.extend(qs)
+    t_comp, crep = timed(lambda: shacl_store(st, graphs=["urn:x-bench:doc", "urn:x-bench:ontology"],
+                                             checks=compiled_checks(settings)), reps)
+    same = {_key(r) for r in crep.results} == {_key(r) for r in rep.results}
+    row("SHACL Core compiled to SPARQL (pyoxigraph)", t_comp, load,
+        f"{len(crep.results)} results, {'same as' if same else 'DIFFERENT FROM'} pyshacl; "
+        f"×{t_core / t_comp:.0f} faster")
     if pyshacl_sparql:
         from pyshacl import validate as pv
         g = doc + onto
         sp = all_shapes(settings)
         t, _ = timed(lambda: pv(g, shacl_graph=sp, advanced=True, inference="none", allow_warnings=True), 1)
         row("pyshacl with the SHACL-SPARQL shapes", t, load)
-    print(f"  -> reasoning + validation (ours): {t_ours + t_chk + t_core:.2f} s = "
+    print(f"  -> reasoning + validation (ours, pyshacl): {t_ours + t_chk + t_core:.2f} s = "
           f"×{(t_ours + t_chk + t_core) / load:.1f} the load time")
+    print(f"  -> reasoning + validation (ours, compiled SHACL): {t_ours + t_chk + t_comp:.2f} s = "
+          f"×{(t_ours + t_chk + t_comp) / load:.1f} the load time")
     if run_owlrl:
         triples = Graph()
         for g in (doc, onto, ref):
@@ -154,22 +166,147 @@ def measure(label: str, doc: Graph, onto: Graph, ref: Graph, *, run_owlrl: bool,
             f"ours is ×{t / t_ours:.1f} faster")
 
 
+def _key(r) -> tuple:
+    return (r.focus, r.path, r.value, r.shape, r.severity, r.message)
+
+
+def replicate(doc: Graph, base: str, k: int) -> list[tuple[str, bytes]]:
+    """``k`` renamed copies of the document graph as (graph name, N-Triples bytes)."""
+    nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                       for q in store_mod.graph_quads(doc, "urn:x-bench:unused")),
+                      format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    kinds = ("resolution", "proposal", "document", "finding")
+    out = []
+    for i in range(k):
+        text = nt
+        for p in kinds:
+            text = text.replace(f"<{base}id/{p}/", f"<{base}id/copy-{i}/{p}/")
+        out.append((f"urn:x-bench:copy-{i}", text.encode("utf-8")))
+    return out
+
+
+def seed_store(doc: Graph, onto: Graph) -> ox.Store:
+    st = ox.Store()
+    st.extend(quads([(doc, "urn:x-bench:doc"), (onto, "urn:x-bench:ontology")]))
+    return st
+
+
+def corpus(doc: Graph, onto: Graph, ref: Graph, *, settings: Settings, triples: int, pyshacl_slice: int,
+           reps: int, whole_store: bool = False) -> None:
+    """The ~1M-triple measurement: load, compiled SHACL, reasoning, graph checks, ratio."""
+    static = [(g, name) for g, name in ((onto, "urn:x-bench:ontology"), (ref, "urn:x-bench:reference"))]
+    n_static = len(onto) + len(ref)
+    k = max(1, -(-(triples - n_static) // len(doc)))
+    t = time.perf_counter()
+    copies_nt = replicate(doc, settings.base, k)
+    static_nq = ox.serialize(quads(static), format=ox.RdfFormat.N_QUADS)
+    prep = time.perf_counter() - t
+
+    def load() -> ox.Store:
+        st = ox.Store()
+        st.bulk_load(static_nq, format=ox.RdfFormat.N_QUADS)
+        for name, nt in copies_nt:
+            st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+        return st
+
+    t_load, st = timed(load, reps)
+    n = len(st)
+    print(f"\nsynthetic corpus: {k} renamed copies of the seed, {n} triples "
+          f"({n - n_static} in document graphs); prepared in {prep:.1f} s")
+    row("pyoxigraph bulk load (N-Triples, in memory)", t_load, t_load, f"{n / t_load / 1e3:.0f}k triples/s")
+
+    # SHACL Core first, as the build would run it: before the inferred graph exists, over the
+    # union of the store's graphs (pyoxigraph is ~2x faster on the union than on a list of
+    # named graphs, and pyshacl never sees inferred triples)
+    checks = compiled_checks(settings)
+    t_core, rep = timed(lambda: shacl_store(st, checks=checks), 1)
+    seed_results = len(shacl_store(seed_store(doc, onto), checks=checks).results)
+    row("SHACL Core compiled to SPARQL (pyoxigraph)", t_core, t_load,
+        f"{len(checks)} queries, {len(rep.results)} results (seed: {seed_results} × {k} copies = "
+        f"{seed_results * k})")
+
+    # reasoning as the build does it: each document with the ontology and reference graphs
+    # (build.infer_document, in the workers), then the union checked for closure under the
+    # property chains in the parent (build._reason_and_check, which also runs the graph checks)
+    from pipeline import build as build_mod
+    t = time.perf_counter()
+    rules = reason.rules_from(reason.closed_ontology())
+    rules = {kk: [list(x) for x in v] for kk, v in rules.items()}
+    t_tbox = time.perf_counter() - t
+    t = time.perf_counter()
+    build_mod.infer_document(copies_nt[0][1], "warm-up", settings, rules)   # static graphs, once per process
+    t_static = time.perf_counter() - t
+    per_doc = []
+    inferred = []
+    for name, nt in copies_nt:
+        t = time.perf_counter()
+        inferred.append(build_mod.infer_document(nt, name.rsplit(":", 1)[-1], settings, rules))
+        per_doc.append(time.perf_counter() - t)
+    t_docs = sum(per_doc)
+    t = time.perf_counter()
+    inf, crep = build_mod._reason_and_check(st, settings, rules, inferred)
+    t_parent = time.perf_counter() - t
+    t_union = inf["seconds"]
+    t_chk = t_parent - t_union
+    t_reason = t_tbox + t_docs + t_union
+    workers = max(1, len(os.sched_getaffinity(0)))
+    t_reason_par = t_tbox + t_docs / workers + t_union
+    row("ours: reasoning, per document + union (build)", t_reason, t_load,
+        f"TBox {t_tbox:.2f} s, {k} documents {t_docs:.2f} s ({statistics.median(per_doc):.2f} s each, "
+        f"static graphs {t_static:.2f} s once), union + closure check {t_union:.2f} s, {inf['inferred']} inferred, "
+        f"closed={inf['closed']}")
+    row(f"  the same with the documents on {workers} workers", t_reason_par, t_load, "(ideal split)")
+    row("graph checks: SHACL-SPARQL, one pass", t_chk, t_load, f"{len(crep.results)} results")
+    total = t_reason + t_core + t_chk
+    print(f"  -> reasoning + validation: {total:.2f} s = ×{total / t_load:.1f} the load time (aim: ≤ ×4); "
+          f"with {workers} workers: {t_reason_par + t_core + t_chk:.2f} s = "
+          f"×{(t_reason_par + t_core + t_chk) / t_load:.1f}")
+    if whole_store:
+        st2 = load()
+        t = time.perf_counter()
+        r = reason.infer(st2, INFERRED, reason.rules_from(reason.closed_ontology()))
+        row("reason.infer over the whole store (one process)", time.perf_counter() - t, t_load,
+            f"{r['inferred']} inferred, {r['rounds']} rounds")
+        del st2
+
+    if pyshacl_slice:
+        sl = Graph()
+        for name, nt in copies_nt[:pyshacl_slice]:
+            sl.parse(data=nt.decode("utf-8"), format="nt")
+        t, prep_rep = timed(lambda: shacl(sl, settings=settings, shapes=shapes_graph(settings), ontology=onto), 1)
+        per = t / len(sl) * (n - n_static)
+        sst = ox.Store()
+        sst.extend(quads([(sl, "urn:x-bench:slice"), (onto, "urn:x-bench:ontology")]))
+        t_c, c_rep = timed(lambda: shacl_store(sst, graphs=["urn:x-bench:slice", "urn:x-bench:ontology"],
+                                               checks=checks), 1)
+        same = {_key(x) for x in c_rep.results} == {_key(x) for x in prep_rep.results}
+        row(f"pyshacl SHACL Core on a {len(sl)}-triple slice", t, t_load,
+            f"linear projection to the corpus: {per:.0f} s; compiled on the same slice {t_c:.2f} s "
+            f"({'same results' if same else 'DIFFERENT results'})")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scale", type=int, default=10, help="size of the synthetic copy (0: seed only)")
-    ap.add_argument("--reps", type=int, default=3, help="repetitions of the fast measurements (median)")
+    ap.add_argument("--triples", type=int, default=1_000_000,
+                    help="size of the synthetic corpus in triples (0: seed only)")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of the fast seed measurements (median)")
     ap.add_argument("--no-owlrl", action="store_true", help="skip owlrl on the seed")
-    ap.add_argument("--owlrl-at-scale", action="store_true", help="also run owlrl on the synthetic copy (minutes)")
     ap.add_argument("--pyshacl-sparql", action="store_true", help="also time pyshacl on the SHACL-SPARQL shapes (seed)")
+    ap.add_argument("--pyshacl-slice", type=int, default=1,
+                    help="copies of the seed pyshacl validates for reference at corpus scale (0: none)")
+    ap.add_argument("--quick", action="store_true", help="~200k triples, one repetition, no owlrl")
+    ap.add_argument("--whole-store-reasoning", action="store_true",
+                    help="also time pipeline.reason.infer over the whole corpus store at once (slow at 1M)")
     a = ap.parse_args(argv)
+    if a.quick:
+        a.triples, a.reps, a.no_owlrl = min(a.triples, 200_000), 1, True
     settings = Settings()
     doc, onto, ref = inputs(settings)
     measure("seed", doc, onto, ref, run_owlrl=not a.no_owlrl, pyshacl_sparql=a.pyshacl_sparql,
             settings=settings, reps=a.reps)
-    if a.scale > 1:
-        big = copies(doc, settings.base, a.scale)
-        measure(f"synthetic {a.scale}× seed", big, onto, ref, run_owlrl=a.owlrl_at_scale, pyshacl_sparql=False,
-                settings=settings, reps=1)
+    if a.triples > 0:
+        corpus(doc, onto, ref, settings=settings, triples=a.triples, pyshacl_slice=a.pyshacl_slice,
+               reps=1 if a.quick else min(a.reps, 2), whole_store=a.whole_store_reasoning)
 
 
 if __name__ == "__main__":

@@ -108,26 +108,27 @@ def validate(sources, base, store_dir, fmt, strict):
     source line.  Exit 1 on violations, and with --strict on findings too.
     """
     from .build import BuildError, build as run_build
-    from .validate import Report, Result
 
     settings = make_settings(base, store_dir)
+    turtle = None
     if sources:
         try:
             res = run_build(list(sources), settings=settings, publish=False)
-            report = res.report
-            docs = [r.doc for r in res.docs]
+            report = res.report          # SHACL, graph checks and findings (build_document adds them)
+            if fmt == "turtle":
+                turtle = _report_turtle_docs(res.store, settings)
         except BuildError as e:
             if e.report is None:
                 raise UserError(str(e)) from None
-            report, docs = e.report, []
-        for d in docs:
-            for f in d.findings:
-                report.results.append(Result(f.severity, d.slug, f"{f.kind}: {f.message}", line=f.span.line_start,
-                                             quote=f.quote[:160], source="finding"))
+            report = e.report
     else:
         report = _published_findings(settings)
     if fmt == "turtle":
-        click.echo(_report_turtle(report))
+        if turtle is None:
+            from .store import open_current
+            st, _gen = open_current(settings)
+            turtle = _report_turtle_docs(st, settings)
+        click.echo(turtle)
     else:
         _print_report(report, fmt, limit=None)
     v = len(report.violations)
@@ -141,7 +142,7 @@ def validate(sources, base, store_dir, fmt, strict):
 def _published_findings(settings):
     from .query import run
     from .store import StoreError, open_current
-    from .validate import Report, Result, graph_checks
+    from .validate import Result, graph_checks
 
     try:
         st, _gen = open_current(settings)
@@ -158,26 +159,18 @@ def _published_findings(settings):
     return report
 
 
-def _report_turtle(report) -> str:
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.namespace import RDF, SH
+def _report_turtle_docs(st, settings) -> str:
+    """The published form of the report: every document's sh:ValidationReport graph
+    (pipeline.validate.report_graph, written by the build into <…/id/report/{slug}>)."""
+    from rdflib import Graph
+    from rdflib.namespace import PROV, SH
 
+    q = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> } }"""
     g = Graph()
     g.bind("sh", SH)
-    r0 = BNode()
-    g.add((r0, RDF.type, SH.ValidationReport))
-    g.add((r0, SH.conforms, Literal(report.conforms)))
-    sev = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
-    for r in report.results:
-        b = BNode()
-        g.add((r0, SH.result, b))
-        g.add((b, RDF.type, SH.ValidationResult))
-        g.add((b, SH.resultSeverity, sev[r.severity]))
-        g.add((b, SH.resultMessage, Literal(r.message)))
-        if r.focus.startswith("http"):
-            g.add((b, SH.focusNode, URIRef(r.focus)))
-        if r.path:
-            g.add((b, SH.resultPath, URIRef(r.path)))
+    g.bind("prov", PROV)
+    for row in st.query(q):
+        g.parse(data=st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=row["g"]).decode("utf-8"), format="nt")
     return g.serialize(format="turtle")
 
 
