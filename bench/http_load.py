@@ -5,16 +5,22 @@ What it does, all on this machine and bounded in time:
 1. builds a synthetic store shaped like our data (resolutions → versions → sections →
    clauses, clauses ``cito:cites`` UN resolutions, rolled up in an inferred graph) with
    ``--triples`` triples, in a temporary directory;
-2. starts the real server (``resgraph serve`` code path: uvicorn + query worker processes);
-3. times the ``cites``-style SELECT in-process with pyoxigraph (the floor);
-4. loads the server for ``--duration`` seconds per scenario with ``--connections`` clients,
-   using ``wrk`` (Debian ``wrk``) when installed, else a bounded asyncio/httpx client:
-   dereferencing a resolution (``/doc/…ttl``, a point lookup) and the cites SELECT over HTTP;
-5. prints requests/s, p50, p99 and errors beside the in-process time.
+2. starts the real server twice on the same store (``resgraph serve`` code path: uvicorn +
+   query worker processes): once with the ``/sparql`` answer cache off (``--sparql-cache 0``:
+   every request runs the query in a worker) and once with it on (the default);
+3. times the ``cites``-style SELECT in-process with pyoxigraph (the floor), in every round;
+4. loads the servers for ``--duration`` seconds per scenario with each of ``--connections``
+   clients, using ``wrk`` (Debian ``wrk``) when installed, else a bounded asyncio/httpx
+   client: dereferencing a resolution (``/doc/…ttl``, a point lookup), the cites SELECT over
+   HTTP with the cache off, and the same with the cache on (after the first request every
+   answer is a cache hit: checked with ``X-Cache`` before the run);
+5. prints requests/s, p50, p99 and errors beside the in-process time, and the ratio of HTTP
+   p50 to in-process p50 (issue 6 aims at 2x or less, zero errors under 32 clients).
 
-Not part of the test run.  Example::
+Not part of the test run.  Example (the figures in issue 6 use the defaults)::
 
-    .venv/bin/python bench/http_load.py --triples 200000 --duration 10 --connections 32
+    .venv/bin/python bench/http_load.py --triples 200000 --duration 10 --connections 1 8 32
+    .venv/bin/python bench/http_load.py --duration 5 --connections 32 --scenarios cites-uncached cites-cached
 """
 from __future__ import annotations
 
@@ -179,6 +185,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(port: int, base: str, store_dir: Path, workers: int, sparql_cache: int) -> subprocess.Popen:
+    env = dict(os.environ, RESGRAPH_QUIET="1")
+    proc = subprocess.Popen([sys.executable, "-c", "from pipeline.server.command import serve; serve()", "--port", str(port),
+                             "--base", base, "--store", str(store_dir), "--workers", str(workers),
+                             "--sparql-cache", str(sparql_cache)], env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise SystemExit(f"the server on port {port} exited with {proc.returncode}")
+        try:
+            if httpx.get(url + "sparql", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"the server on port {port} did not answer within 30 s")
+
+
+SCENARIOS = {
+    "deref": "dereference /doc/resolution/pp/7.ttl",
+    "cites-uncached": "cites over HTTP, cache OFF (runs query)",
+    "cites-cached": "cites over HTTP, cache ON (cache hits)",
+}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--triples", type=int, default=200_000, help="size of the synthetic graph")
@@ -188,6 +219,8 @@ def main() -> None:
     ap.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--reps", type=int, default=1, help="rounds of every scenario; medians are printed")
     ap.add_argument("--keep", action="store_true", help="keep the temporary store")
+    ap.add_argument("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS),
+                    help="which scenarios to run (default: all)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="resgraph-bench-"))
@@ -198,51 +231,59 @@ def main() -> None:
     gen = store_mod.publish(synthetic_quads(base, args.triples), {"base": base, "synthetic": True}, settings=settings)
     print(f"synthetic store: {gen.meta['quads']} quads, built in {time.monotonic() - t:.1f} s", flush=True)
 
-    env = dict(os.environ, RESGRAPH_QUIET="1")
-    proc = subprocess.Popen([sys.executable, "-c", "from pipeline.server.command import serve; serve()", "--port", str(port),
-                             "--base", base, "--store", str(settings.store_dir), "--workers", str(args.workers)],
-                            env=env, cwd=ROOT)
+    port_off = free_port()
+    base_off = f"http://127.0.0.1:{port_off}/"
+    procs = []
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "sparql", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        procs.append(start_server(port, base, settings.store_dir, args.workers, sparql_cache=1000))
+        procs.append(start_server(port_off, base, settings.store_dir, args.workers, sparql_cache=0))
         query = cites_query(base)
-        deref = base + "doc/resolution/pp/7.ttl"
-        sparql = base + "sparql?" + urlencode({"query": query})
+        urls = {"deref": base + "doc/resolution/pp/7.ttl",
+                "cites-uncached": base_off + "sparql?" + urlencode({"query": query}),
+                "cites-cached": base + "sparql?" + urlencode({"query": query})}
+        # what each row measures, checked before it is measured
+        first, second = httpx.get(urls["cites-cached"]), httpx.get(urls["cites-cached"])
+        off = httpx.get(urls["cites-uncached"])
+        assert (first.headers.get("x-cache"), second.headers.get("x-cache"), off.headers.get("x-cache")) == \
+            ("miss", "hit", "bypass"), (first.headers, second.headers, off.headers)
+        assert first.content == second.content == off.content
+        print(f"server with the /sparql answer cache ON  : {base}   (X-Cache: {first.headers['x-cache']}, then "
+              f"{second.headers['x-cache']})\nserver with the /sparql answer cache OFF : {base_off}   "
+              f"(X-Cache: {off.headers['x-cache']})", flush=True)
         floors = []
         results: dict[tuple, list[dict]] = {}
-        print(f"{'rep':>3} {'scenario':<34}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}  tool")
+        width = max(len(SCENARIOS[n]) for n in args.scenarios) + 2
+        print(f"{'rep':>3} {'scenario':<{width}}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'requests':>10}  tool")
         for rep in range(1, args.reps + 1):
             # the in-process floor is timed in every round too, so that it sees the same machine
             floor = in_process(str(gen.path), query, 100 if args.reps > 1 else 200)
             floors.append(floor)
             if rep == 1:
-                check = httpx.get(sparql).json()["results"]["bindings"]
+                check = off.json()["results"]["bindings"]
                 assert len(check) == floor["rows"], (len(check), floor["rows"])
             print(f"{rep:>3} cites in-process pyoxigraph: {floor['rows']} rows, p50 {floor['p50']:.2f} ms, "
                   f"p99 {floor['p99']:.2f} ms (load {os.getloadavg()[0]:.2f})", flush=True)
-            for name, url in (("dereference /doc/resolution/pp/7.ttl", deref), ("cites SELECT over HTTP", sparql)):
+            for name in args.scenarios:
                 for c in args.connections:
-                    r = load(url, c, args.duration, args.tool)
+                    r = load(urls[name], c, args.duration, args.tool)
                     results.setdefault((name, c), []).append(r)
-                    print(f"{rep:>3} {name:<34}{c:>8}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}"
-                          f"{r['requests']:>10}  {r['tool']}", flush=True)
+                    print(f"{rep:>3} {SCENARIOS[name]:<{width}}{c:>8}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+                          f"{r['errors']:>8}{r['requests']:>10}  {r['tool']}", flush=True)
         floor_p50 = statistics.median(f["p50"] for f in floors)
-        print(f"\nmedians of {args.reps} round(s):")
-        print(f"{'scenario':<38}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   HTTP p50 / in-process p50")
+        print(f"\nmedians of {args.reps} round(s) ({args.duration} s per scenario, {args.workers} query workers, "
+              f"{gen.meta['quads']} quads):")
+        print(f"{'scenario':<{width + 4}}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   HTTP p50 / in-process p50")
         for (name, c), rows in results.items():
             p50 = statistics.median(r["p50"] for r in rows)
             extra = f"   {p50 / floor_p50:.2f}x" if name.startswith("cites") else ""
-            print(f"{name:<38}{c:>8}{statistics.median(r['rps'] for r in rows):>10.0f}{p50:>9.2f}"
+            print(f"{SCENARIOS[name]:<{width + 4}}{c:>8}{statistics.median(r['rps'] for r in rows):>10.0f}{p50:>9.2f}"
                   f"{statistics.median(r['p99'] for r in rows):>9.2f}{sum(r['errors'] for r in rows):>8}{extra}")
-        print(f"\nin-process (same query, same store) {'':<13}p50 {floor_p50:.2f} ms   "
-              f"p99 {statistics.median(f['p99'] for f in floors):.2f} ms")
+        print(f"{'cites in-process pyoxigraph (same query, same store, same run)':<{width + 12}}"
+              f"{'':>10}{floor_p50:>9.2f}{statistics.median(f['p99'] for f in floors):>9.2f}")
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=15)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 

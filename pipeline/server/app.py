@@ -12,7 +12,8 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
 ``/id/…``              303 See Other → ``/doc/…`` (404 if the URI appears nowhere)
 ``/doc/…[.ext]``       the description, negotiated or fixed by suffix
 ``/context.jsonld``    the JSON-LD context our JSON-LD documents point to
-``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated
+``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated; HTML is the
+                       pyLODE page ``docs/ontology.html``
 ``/validation``        findings (``rg:Finding``) published with the graph
 ``/.well-known/void``  VoID
 ``/dumps/resgraph.nq.gz``  gzipped N-Quads of the current generation
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -54,8 +56,12 @@ TRUNCATED_MARKER = str(RG.truncatedResult)  # label only, never dereferenced
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_MAX_BODY = 1_000_000
+DEFAULT_WORKER_MEMORY_MB = 2048
 DEFAULT_ANSWER_ENTRIES = 20_000
 DEFAULT_ANSWER_BYTES = 64 * 1024 * 1024
+DEFAULT_SPARQL_CACHE = 1000
+DEFAULT_SPARQL_CACHE_BYTES = 64 * 1024 * 1024
+SPARQL_CACHE_ENTRY_BYTES = 8 * 1024 * 1024
 
 
 class Config:
@@ -66,11 +72,19 @@ class Config:
     ``DEFAULT_ANSWER_BYTES``); 0 turns keeping them off.  The default can be set with
     ``RESGRAPH_ANSWER_CACHE`` (``bench/http_vs_virtuoso.py`` uses 0 to time descriptions
     read from the store every time).
+
+    ``sparql_cache`` bounds how many ``/sparql`` answers are kept per generation (and
+    ``sparql_cache_bytes`` their total size; one answer larger than 8 MB is never kept);
+    0 turns the SPARQL answer cache off (``resgraph serve --sparql-cache 0``).
     """
 
     def __init__(self, *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT,
-                 max_body: int = DEFAULT_MAX_BODY, answer_entries: int | None = None):
+                 max_body: int = DEFAULT_MAX_BODY, answer_entries: int | None = None,
+                 sparql_cache: int = DEFAULT_SPARQL_CACHE, sparql_cache_bytes: int = DEFAULT_SPARQL_CACHE_BYTES,
+                 worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB):
         self.workers, self.timeout, self.row_limit, self.max_body = workers, timeout, row_limit, max_body
+        self.worker_memory_mb = max(0, worker_memory_mb)
+        self.sparql_cache, self.sparql_cache_bytes = max(0, sparql_cache), max(0, sparql_cache_bytes)
         if answer_entries is None:
             try:
                 answer_entries = int(os.environ.get("RESGRAPH_ANSWER_CACHE", DEFAULT_ANSWER_ENTRIES))
@@ -85,11 +99,29 @@ _UNSEEN = object()
 class _Prepared(Response):
     """A 200 response whose header block was encoded once (kept per generation)."""
 
-    def __init__(self, raw_headers: list[tuple[bytes, bytes]], body: bytes):
+    def __init__(self, raw_headers: list[tuple[bytes, bytes]], body: bytes, extra: tuple[tuple[bytes, bytes], ...] = ()):
         self.status_code = 200
         self.background = None
         self.body = body
-        self.raw_headers = list(raw_headers)
+        self.raw_headers = [*raw_headers, *extra]
+
+
+CACHE_HIT = ((b"x-cache", b"hit"),)
+CACHE_MISS = {"X-Cache": "miss"}
+CACHE_BYPASS = {"X-Cache": "bypass"}
+
+
+def sparql_cache_key(req: "sparql_mod.QueryRequest", endpoint: str, formats: dict, row_limit: int) -> tuple:
+    """What a ``/sparql`` answer depends on, besides the generation (whose snapshot holds the cache).
+
+    The query text with the white space around it removed (inside, white space may be
+    part of a string: the text is otherwise kept as sent), the endpoint URL (the base IRI of
+    relative IRIs in the query), the protocol's dataset parameters in the order given, the
+    format chosen for each kind of result (two ``Accept`` headers that choose the same
+    formats share an entry; ones that choose different formats do not) and the row limit.
+    """
+    return (req.query.strip(), endpoint, tuple(req.default_graph_uri), tuple(req.named_graph_uri),
+            formats["solutions"], formats["boolean"], formats["graph"], row_limit)
 
 
 def _jinja() -> Environment:
@@ -164,8 +196,11 @@ FINDINGS_QUERY = (
 def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     """Build the application. The store must have a published generation before it starts."""
     config = config or Config()
-    published = dataset.Published(settings, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES)
-    pool = QueryPool(size=config.workers, timeout=config.timeout, prefixes=dict(PREFIXES))
+    published = dataset.Published(settings, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES,
+                                  sparql_entries=config.sparql_cache, sparql_bytes=config.sparql_cache_bytes,
+                                  sparql_entry_bytes=SPARQL_CACHE_ENTRY_BYTES)
+    pool = QueryPool(size=config.workers, timeout=config.timeout, prefixes=dict(PREFIXES),
+                     memory_mb=config.worker_memory_mb)
     env = _jinja()
 
     @asynccontextmanager
@@ -184,10 +219,24 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
 
     # -- /sparql --------------------------------------------------------------
     async def sparql(request: Request) -> Response:
-        body = await request.body() if request.method == "POST" else b""
-        req = sparql_mod.read_request(request.method, request.scope.get("query_string", b""),
-                                      request.headers.get("content-type"), body)
+        scope = request.scope
         snap = published.get()
+        cache = snap.sparql_answers if config.sparql_cache else None
+        raw_key = None
+        if cache is not None and scope["method"] in ("GET", "HEAD"):
+            # A GET is decided by its URL (query and dataset), its Host (the base IRI) and its
+            # Accept header: the same bytes again are the same request, and the answer kept
+            # for it is found without parsing anything (the common case under load).
+            headers = request.headers
+            raw_key = ("raw", snap.name, scope.get("query_string", b""), scope.get("scheme"), headers.get("host"),
+                       scope.get("root_path", ""), scope["path"], headers.get("accept"))
+            key = snap.sparql_aliases.get(raw_key)
+            kept = cache.get(key) if key is not None else None
+            if kept is not None:
+                return _Prepared(*kept, CACHE_HIT)
+        body = await request.body() if request.method == "POST" else b""
+        req = sparql_mod.read_request(request.method, scope.get("query_string", b""),
+                                      request.headers.get("content-type"), body)
         endpoint = str(request.url.replace(query="", fragment=""))
         if req.no_parameters:
             fmt = _choose(request, (*RDF_TYPES, HTML))
@@ -197,6 +246,17 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
             g = service_description(endpoint, stats, timeout=config.timeout, row_limit=config.row_limit)
             return _rdflib_response(g, fmt, context_url=_server_root(request) + "context.jsonld")
         formats = sparql_mod.result_formats(request.headers.get("accept"))
+        # The answer cache (see sparql_cache_key): looked up before anything else is done,
+        # since only answers that were worked out in full are kept (never an error, a
+        # timeout, a truncated answer, or a query using RAND/NOW/UUID/STRUUID/BNODE).
+        key = None
+        if cache is not None and sparql_mod.cacheable(req.query):
+            key = (snap.name, *sparql_cache_key(req, endpoint, formats, config.row_limit))
+            kept = cache.get(key)
+            if kept is not None:
+                if raw_key is not None:
+                    snap.sparql_aliases.put(raw_key, key, 2 * len(raw_key[2]) + len(key[1]) + 500)
+                return _Prepared(*kept, CACHE_HIT)
         low = req.query.lower()
         if "service" in low or "from" in low:
             inspection = await run_in_threadpool(sparql_mod.inspect, req.query)
@@ -221,15 +281,22 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
         except PoolBusy:
             return _plain(503, "all query workers are busy; try again shortly", {"Retry-After": "2"})
         except WorkerCrashed as e:
-            return _plain(500, f"the query worker died while running the query ({e})")
+            return _crashed(e, config)
         status = reply[0]
         if status == "ok":
             _, kind, fmt_name, payload, truncated, rows = reply
             fmt = sparql_mod.format_by_name(kind, fmt_name)
-            headers = {"Vary": "Accept", "X-Resgraph-Row-Limit": str(config.row_limit)}
+            headers = {"Vary": "Accept", "X-Resgraph-Row-Limit": str(config.row_limit), "Content-Type": fmt.content_type}
             if truncated:
                 headers["X-Resgraph-Truncated"] = "true"
-            return Response(payload, media_type=None, headers={**headers, "Content-Type": fmt.content_type})
+            resp = Response(payload, media_type=None, headers=headers)
+            if key is not None and not truncated:
+                kept = (list(resp.raw_headers), payload)
+                cache.put(key, kept, len(payload) + len(key[1]) + 500)
+                if raw_key is not None:  # the same answer, found by the request's bytes
+                    snap.sparql_aliases.put(raw_key, key, 2 * len(raw_key[2]) + len(key[1]) + 500)
+            resp.headers.update(CACHE_MISS if key is not None else CACHE_BYPASS)
+            return resp
         if status == "not_acceptable":
             raise sparql_mod.not_acceptable(reply[1])
         if status == "too_many":
@@ -351,10 +418,9 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
                       config=config)
 
     async def query_page(request: Request) -> Response:
-        try:
-            params = sparql_mod.parse_pairs(request.scope.get("query_string", b""), "URL query string")
-        except sparql_mod.ProtocolError:
-            params = []
+        # a URL that does not decode (bytes that are not UTF-8) is the client's error: 400,
+        # not the default page
+        params = sparql_mod.parse_pairs(request.scope.get("query_string", b""), "URL query string")
         name = next((v for k, v in params if k == "name"), None)
         if name is not None:
             return await canned_query(request, name, params)
@@ -390,14 +456,26 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
                    "default_graph": None, "named_graphs": None,
                    "formats": {"solutions": canned_mod.FORMATS[fmt][0] if fmt else "json"},
                    "row_limit": config.row_limit, "marker": TRUNCATED_MARKER}
+            # the bound text of a canned question is kept like a /sparql answer (same cache,
+            # same rules: only complete answers of deterministic queries, per generation)
+            cache = snap.sparql_answers if config.sparql_cache else None
+            key = None
+            reply = None
+            if cache is not None and sparql_mod.cacheable(form.sparql):
+                key = ("canned", snap.name, form.sparql, job["formats"]["solutions"], config.row_limit)
+                reply = cache.get(key)
+            cache_state = "bypass" if key is None else "hit" if reply is not None else "miss"
             try:
-                reply = await pool.run(job)
+                if reply is None:
+                    reply = await pool.run(job)
+                    if key is not None and reply[0] == "ok" and not reply[4]:
+                        cache.put(key, reply, len(reply[3]) + len(form.sparql) + 500)
             except QueryTimeout:
                 return _plain(503, f"query stopped: it ran longer than the time limit of {config.timeout:g} s")
             except PoolBusy:
                 return _plain(503, "all query workers are busy; try again shortly", {"Retry-After": "2"})
             except WorkerCrashed as e:
-                return _plain(500, f"the query worker died while running the query ({e})")
+                return _crashed(e, config)
             if reply[0] == "too_many":
                 return _plain(422, f"the answer has more than {config.row_limit} rows; CSV and TSV cannot label a "
                                    "truncation: ask for format=json (truncated and labelled)")
@@ -405,7 +483,7 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
                 return _plain(500, f"query failed: {reply[1]}")
             _, _kind, _fmt_name, payload, truncated, _n = reply
             if fmt:
-                headers = {"X-Resgraph-Row-Limit": str(config.row_limit)}
+                headers = {"X-Resgraph-Row-Limit": str(config.row_limit), "X-Cache": cache_state}
                 if truncated:
                     headers["X-Resgraph-Truncated"] = "true"
                 return Response(payload, headers={**headers, "Content-Type": canned_mod.FORMATS[fmt][1]})
@@ -450,6 +528,9 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
         if fixed is None:
             headers["Vary"] = "Accept"
         if fmt is HTML:
+            page = _ontology_html(str(settings.ontology_dir))
+            if page is not None:  # docs/ontology.html, the checked-in pyLODE page
+                return HTMLResponse(page, headers=headers)
             return render("ontology.html", request, headers=headers, **_ontology_page(str(settings.ontology_dir)))
         triples = _ontology_triples(str(settings.ontology_dir))
         body = describe_mod.serialise(triples, fmt, context_url=_server_root(request) + "context.jsonld")
@@ -511,6 +592,22 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     return app
 
 
+def _crashed(e: WorkerCrashed, config: Config) -> Response:
+    """The worker running the query died: the query is what made it (a new worker is started).
+
+    Answered like the time limit (503 and what to do), not as a server error: the usual
+    cause is the memory limit of the worker (an allocation fails and the process aborts).
+    """
+    if e.code == -signal.SIGABRT and config.worker_memory_mb:
+        why = f"it needed more memory than the limit of {config.worker_memory_mb} MB per query worker"
+    elif e.code is not None and e.code < 0:
+        why = f"the query worker stopped with signal {-e.code} while running it"
+    else:
+        why = "the query worker stopped while running it"
+    return _plain(503, f"query stopped: {why}. Narrow the patterns, avoid sorting or grouping very large "
+                       "intermediate results, or add LIMIT.")
+
+
 def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
     """Serialise a small rdflib graph (service description, VoID) through the same writers."""
     triples = [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
@@ -522,6 +619,14 @@ def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
 def _ontology_triples(ontology_dir: str) -> list[ox.Triple]:
     g = ontology_graph(Path(ontology_dir))
     return [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
+
+
+@lru_cache(maxsize=2)
+def _ontology_html(ontology_dir: str) -> str | None:
+    """The pyLODE page of the ontology (``docs/ontology.html`` beside ``ontology/``, made by
+    ``docs/make_ontology_html.py``); ``None`` without one, and the template page is served."""
+    path = Path(ontology_dir).parent / "docs" / "ontology.html"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 @lru_cache(maxsize=2)

@@ -70,10 +70,20 @@ async def _get_in_process(app, base: str, path: str, accept: str | None):
               help="Time limit of one SPARQL query, in seconds; the query is stopped, the client gets 503.")
 @click.option("--row-limit", default=10_000, show_default=True, type=click.IntRange(1),
               help="Most rows (or triples) one query may return; more is labelled truncation or 422.")
+@click.option("--sparql-cache", default=1000, show_default=True, type=click.IntRange(0),
+              help="How many /sparql answers to keep per published generation (0: keep none). Answers are "
+                   "forgotten when a new generation is published; errors, timeouts, truncated answers and "
+                   "queries using RAND/NOW/UUID/STRUUID/BNODE are never kept.")
+@click.option("--sparql-cache-mb", default=64, show_default=True, type=click.IntRange(0),
+              help="Most megabytes of /sparql answers kept per generation.")
+@click.option("--worker-memory-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Heap limit of each query worker process in MB (0: none); a query needing more is stopped "
+                   "with an error and the worker replaced.")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Answer one request for PATH in-process (no socket), print the body and exit; e.g. --get /sparql?query=ASK%7B%7D")
 @click.option("--accept", default=None, metavar="TYPE", help="With --get: the Accept header to send.")
-def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, accept):
+def serve(host, port, base, store_dir, workers, timeout, row_limit, sparql_cache, sparql_cache_mb, worker_memory_mb, get_path,
+          accept):
     """Serve the published graph: SPARQL endpoint at /sparql, linked data under /id/…, pages for people.
 
     Read-only. A rebuild (`resgraph build`) is picked up without a restart.
@@ -87,7 +97,9 @@ def serve(host, port, base, store_dir, workers, timeout, row_limit, get_path, ac
             raise _user_error(f"nothing published in {settings.store_dir} yet; run `resgraph build` first")
     except store_mod.StoreError as e:
         raise _user_error(str(e)) from None
-    config = Config(workers=1 if get_path else workers, timeout=timeout, row_limit=row_limit)
+    config = Config(workers=1 if get_path else workers, timeout=timeout, row_limit=row_limit,
+                    sparql_cache=sparql_cache, sparql_cache_bytes=sparql_cache_mb * 1024 * 1024,
+                    worker_memory_mb=worker_memory_mb)
     app = create_app(settings, config)
 
     if get_path:

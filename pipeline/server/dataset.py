@@ -83,6 +83,11 @@ class Snapshot:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # path under /id/ or /doc/ -> (uri, stem, fixed format) or None; (path, format, root) -> document
     answers: Answers = field(default_factory=Answers)
+    # /sparql answers (see app.sparql_cache_key): kept apart so that many distinct queries
+    # cannot push out the dereferencing answers, and bounded on their own
+    sparql_answers: Answers = field(default_factory=lambda: Answers(0))
+    # the bytes of a GET request -> its key in sparql_answers (bounded the same way)
+    sparql_aliases: Answers = field(default_factory=lambda: Answers(0))
 
     @property
     def name(self) -> str:
@@ -96,9 +101,11 @@ class Snapshot:
 class Published:
     """The current generation, reopened when ``CURRENT`` changes."""
 
-    def __init__(self, settings: Settings, *, answer_entries: int = 20_000, answer_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, settings: Settings, *, answer_entries: int = 20_000, answer_bytes: int = 64 * 1024 * 1024,
+                 sparql_entries: int = 0, sparql_bytes: int = 64 * 1024 * 1024, sparql_entry_bytes: int = 8 * 1024 * 1024):
         self.settings = settings
         self.answer_entries, self.answer_bytes = answer_entries, answer_bytes
+        self.sparql_entries, self.sparql_bytes, self.sparql_entry_bytes = sparql_entries, sparql_bytes, sparql_entry_bytes
         self._current_file = Path(settings.store_dir) / "CURRENT"
         self._stamp: tuple | None = None
         self._snapshot: Snapshot | None = None
@@ -130,7 +137,10 @@ class Published:
             if self._snapshot is None or gen.name != self._snapshot.name:
                 if self._snapshot is not None:
                     log.info("switched from generation %s to %s", self._snapshot.name, gen.name)
-                self._snapshot = Snapshot(store, gen, answers=Answers(self.answer_entries, self.answer_bytes))
+                self._snapshot = Snapshot(store, gen, answers=Answers(self.answer_entries, self.answer_bytes),
+                                          sparql_answers=Answers(self.sparql_entries, self.sparql_bytes,
+                                                                 self.sparql_entry_bytes),
+                                          sparql_aliases=Answers(self.sparql_entries, self.sparql_bytes))
             self._stamp = stamp
             return self._snapshot
 

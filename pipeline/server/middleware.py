@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-EXPOSE = "Link, Vary, Content-Location, X-Resgraph-Truncated, X-Resgraph-Row-Limit, Content-Disposition"
+EXPOSE = "Link, Vary, Content-Location, X-Resgraph-Truncated, X-Resgraph-Row-Limit, X-Cache, Content-Disposition"
 ALLOW_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOW_HEADERS = "Accept, Accept-Language, Content-Type, Cache-Control, X-Requested-With"
 

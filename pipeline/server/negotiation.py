@@ -87,6 +87,10 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     """
     if accept is None or not accept.strip():
         return offers[0]
+    if len(accept) > MAX_ACCEPT:
+        # parsing is linear but slow (mimeparse, per offer): a 400 KB header held the
+        # event loop for a second
+        raise BadAccept(f"the Accept header is longer than {MAX_ACCEPT} characters")
     if not isinstance(offers, tuple) or len(accept) > 1000:
         return _negotiate(accept, offers)
     key = (accept, offers)
@@ -99,6 +103,7 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     return chosen
 
 
+MAX_ACCEPT = 4096
 _CHOSEN: dict = {}
 _CHOSEN_SIZE = 2048
 _UNSEEN = object()

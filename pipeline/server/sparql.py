@@ -208,6 +208,37 @@ def is_update(text: str) -> bool:
         return False
 
 
+# ---------------------------------------------------------- answer cache ---
+
+# Functions whose value may differ between two runs of the same query on the same graph
+# (SPARQL 1.1 Query §17.4: RAND, NOW, UUID, STRUUID, BNODE).  Matched as whole words,
+# case-insensitively, anywhere in the text -- also in strings, IRIs, comments and variable
+# names (``?now``): a conservative test that may refuse to keep an answer that could have
+# been kept, never the other way round.  Function names cannot be hidden behind codepoint
+# escapes (pyoxigraph rejects ``R\u0041ND()``), but a query with ``\u`` / ``\U`` is not
+# kept either, so that this does not depend on it.  Every other SPARQL 1.1 function is a
+# function of its arguments; pyoxigraph is given no custom functions.
+_VOLATILE = re.compile(r"(?<![A-Za-z0-9_])(?:rand|now|uuid|struuid|bnode)(?![A-Za-z0-9_])", re.I)
+
+
+def cacheable(query: str) -> bool:
+    """Whether the answer to ``query`` is the same every time it runs on one generation.
+
+    >>> cacheable("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5")
+    True
+    >>> [cacheable(q) for q in ("SELECT (RAND() AS ?r) {}", "select (now() as ?t) {}", "SELECT (StrUUID() AS ?u) {}",
+    ...                         "CONSTRUCT { ?s <http://e/p> ?b } WHERE { ?s ?p ?o BIND(BNODE() AS ?b) }")]
+    [False, False, False, False]
+    >>> cacheable("SELECT ?now WHERE { ?now ?p ?o }"), cacheable("SELECT * { ?s <http://e/knows> ?o }")
+    (False, True)
+    >>> cacheable("SELECT (1-NOW() AS ?t) {}"), cacheable('SELECT ("\\\\u0041" AS ?a) {}')
+    (False, False)
+    """
+    if "\\u" in query or "\\U" in query:
+        return False
+    return _VOLATILE.search(query) is None
+
+
 # ----------------------------------------------------------- negotiation ---
 
 def result_formats(accept: str | None) -> dict[str, str | None]:

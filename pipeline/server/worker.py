@@ -12,8 +12,12 @@ The child is ``python -m pipeline.server.worker FD`` (not ``multiprocessing``): 
 only pyoxigraph and the standard library, and never re-imports the parent's ``__main__``.
 
 The child also *serialises* the result, with the row limit applied while it iterates, so
-the expensive part is always inside the killable process.  Messages are pickled tuples over
-:class:`multiprocessing.connection.Connection`.
+the expensive part is always inside the killable process.  Messages are pickled objects, each
+sent as an 8-byte big-endian length and the pickle, over a Unix socket pair.  The parent
+reads replies with the event loop's own stream reader (no thread hand-off per query: a
+profile of one ``/sparql`` request showed the thread-pool wake-ups and the blocking
+``Connection`` calls costing more than the round trip itself); the child uses plain blocking
+sockets.
 
 Request (a dict): ``path`` (the generation directory), ``query``, ``base_iri``, ``union``,
 ``default_graph`` / ``named_graphs`` (lists of IRIs or ``None``), ``formats`` (format name
@@ -29,17 +33,57 @@ import asyncio
 import json
 import logging
 import os
+import pickle
 import socket
+import struct
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
 log = logging.getLogger("resgraph.server")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+# --------------------------------------------------------------- framing ---
+
+_HEADER = struct.Struct("!Q")
+_JOIN_BELOW = 1 << 20  # smaller messages go out in one send (one wake-up of the reader)
+
+
+def _frame(obj) -> tuple[bytes, bytes]:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)), data
+
+
+def send_msg(sock: socket.socket, obj) -> None:
+    """Send one message on a blocking socket."""
+    header, data = _frame(obj)
+    if len(data) < _JOIN_BELOW:
+        sock.sendall(header + data)
+    else:
+        sock.sendall(header)
+        sock.sendall(data)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = sock.recv_into(view[got:], n - got)
+        if k == 0:
+            raise EOFError("the other end closed the connection")
+        got += k
+    return bytes(buf)
+
+
+def recv_msg(sock: socket.socket):
+    """Receive one message on a blocking socket (``EOFError`` when the other end is gone)."""
+    (n,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    return pickle.loads(_recv_exact(sock, n))
 
 
 # ------------------------------------------------------------------ child ---
@@ -68,10 +112,36 @@ def _term_json(term) -> dict:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def _term_encoder():
+    """:func:`_term_json` with the common cases first, dispatched on the exact type (one
+    ``/sparql`` answer encodes every term of every row: this is the worker's inner loop)."""
+    import pyoxigraph as ox
+
+    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
+
+    def encode(term) -> dict:
+        t = type(term)
+        if t is named:
+            return {"type": "uri", "value": term.value}
+        if t is literal:
+            lang = term.language
+            if lang:
+                return {"type": "literal", "value": term.value, "xml:lang": lang}
+            dt = term.datatype.value
+            if dt == XSD_STRING:
+                return {"type": "literal", "value": term.value}
+            return {"type": "literal", "value": term.value, "datatype": dt}
+        if t is blank:
+            return {"type": "bnode", "value": term.value}
+        return _term_json(term)
+
+    return encode
+
+
 class _Child:
     """The loop inside a worker process."""
 
-    def __init__(self, conn: Connection, prefixes: dict[str, str]):
+    def __init__(self, conn: socket.socket | None, prefixes: dict[str, str]):
         import pyoxigraph as ox
 
         self.ox = ox
@@ -83,6 +153,7 @@ class _Child:
             "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
             "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
         }
+        self.encode = _term_encoder()
         self.rdf_formats = {
             "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
             "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -98,7 +169,7 @@ class _Child:
     def serve(self) -> None:
         while True:
             try:
-                req = self.conn.recv()
+                req = recv_msg(self.conn)
             except (EOFError, OSError):
                 return
             try:
@@ -112,7 +183,7 @@ class _Child:
                 reply = ("syntax", str(e))
             except Exception as e:  # reported to the client as a 500 with the message
                 reply = ("error", f"{type(e).__name__}: {e}")
-            self.conn.send(reply)
+            send_msg(self.conn, reply)
 
     def run(self, req: dict):
         ox = self.ox
@@ -139,6 +210,8 @@ class _Child:
         if fmt is None:
             return ("not_acceptable", "solutions")
         variables = [v.value for v in result.variables]
+        indexed = list(enumerate(variables))
+        encode = self.encode
         rows = []
         truncated = False
         for solution in result:
@@ -146,10 +219,10 @@ class _Child:
                 truncated = True
                 break
             row = {}
-            for i, name in enumerate(variables):
+            for i, name in indexed:
                 term = solution[i]
                 if term is not None:
-                    row[name] = _term_json(term)
+                    row[name] = encode(term)
             rows.append(row)
         if truncated and fmt in ("csv", "tsv"):
             # CSV and TSV have no place for a label: refuse rather than cut silently.
@@ -208,29 +281,45 @@ def _insert_xml_head_link(body: bytes, link: bytes) -> bytes:
     return body
 
 
+# The query runs on a thread with this much stack (address space, touched only as used):
+# pyoxigraph parses and evaluates recursively, and a query nesting groups, brackets or
+# OPTIONALs a few thousand deep overflowed the default 8 MB and killed the worker with
+# SIGSEGV; 256 MB was measured to hold the deepest nesting that fits in MAX_QUERY_CHARS
+# (50,000 levels), so twice that leaves room.
+QUERY_STACK = 512 * 1024 * 1024
+
+
 def main(argv: list[str] | None = None) -> None:
+    """``python -m pipeline.server.worker FD [MEMORY_MB]``.
+
+    ``MEMORY_MB`` (0: none) caps the heap of this process (``RLIMIT_DATA``, on top of the
+    query thread's stack): a query that would need more (sorting a cross product, say)
+    makes an allocation fail, the process aborts, and the parent answers with an error and
+    starts a new worker, instead of the machine running out of memory.
+    """
+    import resource
+    import threading
+
     argv = sys.argv[1:] if argv is None else argv
     fd = int(argv[0])
-    conn = Connection(fd)
-    prefixes = conn.recv()
-    _Child(conn, prefixes).serve()
+    memory_mb = int(argv[1]) if len(argv) > 1 else 0
+    conn = socket.socket(fileno=fd)
+    conn.setblocking(True)
+    prefixes = recv_msg(conn)
+    if memory_mb > 0:
+        limit = QUERY_STACK + memory_mb * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    threading.stack_size(QUERY_STACK)
+    child = _Child(conn, prefixes)
+    thread = threading.Thread(target=child.serve, name="query")
+    thread.start()
+    thread.join()
 
 
 # ----------------------------------------------------------------- parent ---
-
-_TIMED_OUT = object()
-
-
-def _wait_and_recv(conn: Connection, timeout: float):
-    """Block (in a thread) until the reply arrives or the time limit passes.
-
-    A thread, not ``loop.add_reader``: uvloop makes watched fds non-blocking, and a reply
-    larger than the socket buffer then fails half-read with EAGAIN.
-    """
-    if not conn.poll(timeout):
-        return _TIMED_OUT
-    return conn.recv()
-
 
 class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was killed."""
@@ -241,13 +330,34 @@ class PoolBusy(Exception):
 
 
 class WorkerCrashed(Exception):
-    """The worker died while running the query (e.g. out of memory)."""
+    """The worker died while running the query (e.g. out of memory).
+
+    ``code`` is its exit status (negative: the signal; ``-SIGABRT`` when an allocation
+    failed under the memory limit), ``None`` if unknown.
+    """
+
+    def __init__(self, message: str = "", code: int | None = None):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(eq=False)
 class _Worker:
     proc: subprocess.Popen
-    conn: Connection
+    sock: socket.socket
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    async def attach(self) -> None:
+        """Hand the (started, blocking) socket to the event loop as a stream."""
+        self.sock.setblocking(False)
+        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock, limit=1 << 20)
+
+    async def ask(self, request: dict):
+        header, data = _frame(request)
+        self.writer.write(header + data)
+        (n,) = _HEADER.unpack(await self.reader.readexactly(_HEADER.size))
+        return pickle.loads(await self.reader.readexactly(n))
 
     def kill(self) -> None:
         try:
@@ -258,10 +368,19 @@ class _Worker:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover
             pass
-        try:
-            self.conn.close()
-        except OSError:
-            pass
+        if self.writer is None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def close_stream(self) -> None:
+        """Close the parent's end; in the event loop's thread (transports are not thread-safe)."""
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except (OSError, RuntimeError):
+                pass
 
 
 class QueryPool:
@@ -271,8 +390,10 @@ class QueryPool:
     >>> await pool.start(path); reply = await pool.run({...})  # doctest: +SKIP
     """
 
-    def __init__(self, *, size: int, timeout: float, prefixes: dict[str, str], queue_timeout: float | None = None):
+    def __init__(self, *, size: int, timeout: float, prefixes: dict[str, str], queue_timeout: float | None = None,
+                 memory_mb: int = 0):
         self.size = max(1, size)
+        self.memory_mb = memory_mb
         self.timeout = timeout
         self.queue_timeout = queue_timeout if queue_timeout is not None else max(timeout * 2, 5.0)
         self.prefixes = prefixes
@@ -285,25 +406,30 @@ class QueryPool:
     # -- lifecycle --------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent_sock, child_sock = socket.socketpair()
-        env = dict(os.environ)
+        # a worker that aborts (memory limit) prints one line, not a backtrace per query
+        env = dict(os.environ, RUST_BACKTRACE="0")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.server.worker", str(child_sock.fileno())],
+            [sys.executable, "-m", "pipeline.server.worker", str(child_sock.fileno()), str(self.memory_mb)],
             pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL, env=env,
         )
         child_sock.close()
-        conn = Connection(parent_sock.detach())
-        conn.send(self.prefixes)
         # Wait until the child has imported pyoxigraph and opened the store, so that the
         # first query does not pay for it.
-        conn.send({"op": "ping", "path": self._path})
-        if not conn.poll(60):
+        parent_sock.settimeout(60)
+        try:
+            send_msg(parent_sock, self.prefixes)
+            send_msg(parent_sock, {"op": "ping", "path": self._path})
+            reply = recv_msg(parent_sock)
+        except (OSError, EOFError) as e:  # socket.timeout is an OSError
             proc.kill()
-            raise RuntimeError("query worker did not start within 60 s")
-        reply = conn.recv()
+            parent_sock.close()
+            raise RuntimeError(f"query worker did not start: {e or 'no answer within 60 s'}") from None
         if reply[0] != "pong":
             proc.kill()
+            parent_sock.close()
             raise RuntimeError(f"query worker failed to start: {reply[1] if len(reply) > 1 else reply}")
-        return _Worker(proc, conn)
+        parent_sock.settimeout(None)
+        return _Worker(proc, parent_sock)
 
     async def start(self, path: str | None) -> None:
         self._path = path
@@ -311,21 +437,25 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         workers = await asyncio.gather(*(loop.run_in_executor(None, self._spawn) for _ in range(self.size)))
         for w in workers:
+            await w.attach()
             self._all.add(w)
             self._idle.put_nowait(w)
 
     async def _replace(self, dead: _Worker) -> None:
         loop = asyncio.get_running_loop()
         self._all.discard(dead)
+        dead.close_stream()
         await loop.run_in_executor(None, dead.kill)
         if self._closed:
             return
         try:
             new = await loop.run_in_executor(None, self._spawn)
+            await new.attach()
         except Exception:  # pragma: no cover - logged, the pool shrinks by one
             log.exception("could not start a replacement query worker")
             return
         if self._closed:
+            new.close_stream()
             new.kill()
             return
         self._all.add(new)
@@ -335,6 +465,7 @@ class QueryPool:
         self._closed = True
         loop = asyncio.get_running_loop()
         for w in list(self._all):
+            w.close_stream()
             await loop.run_in_executor(None, w.kill)
         self._all.clear()
 
@@ -350,19 +481,23 @@ class QueryPool:
             worker = await asyncio.wait_for(self._idle.get(), self.queue_timeout)
         except asyncio.TimeoutError:
             raise PoolBusy() from None
-        loop = asyncio.get_running_loop()
         started = time.monotonic()
         try:
-            worker.conn.send(request)
-            reply = await loop.run_in_executor(None, _wait_and_recv, worker.conn, self.timeout)
-            if reply is _TIMED_OUT:
-                self.killed += 1
-                log.warning("query stopped after %.1f s (time limit); worker %s killed", time.monotonic() - started, worker.proc.pid)
-                asyncio.ensure_future(self._replace(worker))
-                raise QueryTimeout()
-        except (EOFError, OSError) as e:
+            async with asyncio.timeout(self.timeout):
+                reply = await worker.ask(request)
+        except TimeoutError:
+            self.killed += 1
+            log.warning("query stopped after %.1f s (time limit); worker %s killed", time.monotonic() - started, worker.proc.pid)
             asyncio.ensure_future(self._replace(worker))
-            raise WorkerCrashed(str(e)) from None
+            raise QueryTimeout() from None
+        except (asyncio.IncompleteReadError, EOFError, OSError, pickle.UnpicklingError) as e:
+            try:  # it closed its end: it is exiting, or has
+                code = worker.proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                code = None
+            log.warning("query worker %s stopped while running a query (exit status %s)", worker.proc.pid, code)
+            asyncio.ensure_future(self._replace(worker))
+            raise WorkerCrashed(str(e), code) from None
         except asyncio.CancelledError:
             # The client went away mid-query: the worker is still busy with it, so it
             # cannot be reused; stop the work.
