@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
          "xvi", "xvii", "xviii", "xix", "xx"]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+_DIGITS, _IVX, _NUMBER = re.compile(r"\d+"), re.compile(r"[ivx]+"), re.compile(r"[1-9]\d*")
 
 COST = {"unchanged": 0, "renumbered": 0, "inserted": 1, "deleted": 1, "replaced": 1}
 
@@ -50,17 +51,17 @@ class Reconciliation:
 
 def label_type(labels: list[str]) -> str:
     """``numeric``, ``roman`` or ``letter`` for a list of printed labels (without ``)``)."""
-    if all(re.fullmatch(r"\d+", s) for s in labels):
+    if all(_DIGITS.fullmatch(s) for s in labels):
         return "numeric"
     if labels and labels[0] == "i" and (len(labels) == 1 or labels[1] in ("ii", "iii", "iiii", "iiiii")) \
-            and all(re.fullmatch(r"[ivx]+", s) for s in labels):
+            and all(_IVX.fullmatch(s) for s in labels):
         return "roman"
     return "letter"
 
 
 def _ordinal(s: str, kind: str) -> int | None:
     if kind == "numeric":
-        return int(s) if re.fullmatch(r"[1-9]\d*", s) else None
+        return int(s) if _NUMBER.fullmatch(s) else None
     if kind == "roman":
         return ROMAN.index(s) + 1 if s in ROMAN else None
     if len(s) == 1 and s in LETTERS:
@@ -79,19 +80,45 @@ def _splits(s: str, kind: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+#: Longest list of labels :func:`reconcile` reads through tracked changes.  The search
+#: visits every (position, old count, new count) state, which grows with the square of
+#: the list; real sections have a few dozen clauses (the seed's longest has 21).  A longer
+#: list is kept as printed, every label "uncertain" (the caller reports it once).
+MAX_LABELS = 400
+
+
 def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
     """Read a section's printed labels (``")"`` already stripped, lower-case)."""
     kind = kind or label_type(printed)
     n = len(printed)
+    if n > MAX_LABELS:
+        return Reconciliation([Reading(s, None, s, "uncertain") for s in printed], list(range(n)), False)
+    ordinals = [_ordinal(s, kind) for s in printed]
+    splits = [_splits(s, kind) for s in printed]
+    # A path is a linked list (step, rest) ending in (): the paths of a state share the
+    # tails of the states they continue into, so a state costs O(1) memory, not O(n).
+    # ``bound``: the caller only needs this state's result when its cost is at most
+    # ``bound`` (an option dearer than the best one found so far is dropped anyway), so
+    # the search stops as soon as a state costs more; a clean list costs O(n), not O(n²).
+    # When the cost is within the bound the result is exactly the unbounded one.
+    exact: dict[tuple[int, int, int], tuple[int, tuple]] = {}
+    above: dict[tuple[int, int, int], float] = {}   # state -> a bound its cost is known to exceed
 
-    @lru_cache(maxsize=None)
-    def best(i: int, old: int, new: int) -> tuple[int, tuple]:
-        """(min cost, tuple of optimal choice lists) from position i in state (old, new)."""
+    def best(i: int, old: int, new: int, bound: float) -> tuple[int, tuple] | None:
+        """(min cost, tuple of optimal choice lists) from position i in state (old, new),
+        or None when the cost exceeds ``bound`` (or no reading exists)."""
+        key = (i, old, new)
+        hit = exact.get(key)
+        if hit is not None:
+            return hit if hit[0] <= bound else None
+        if above.get(key, -1) >= bound:
+            return None
         if i == n:
-            return 0, ((),)
+            exact[key] = out = (0, ((),))
+            return out if bound >= 0 else None
         s = printed[i]
         options = []
-        v = _ordinal(s, kind)
+        v = ordinals[i]
         if v is not None:
             if v == old + 1 and v == new + 1:
                 options.append(("unchanged", s, s, v, v))
@@ -99,7 +126,7 @@ def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
                 options.append(("inserted", None, s, old, v))
             if v == old + 1:
                 options.append(("deleted", s, None, v, new))
-        for oa, ob, a, b in _splits(s, kind):
+        for oa, ob, a, b in splits[i]:
             if oa == old + 1 and ob == new + 1:
                 options.append(("renumbered", a, b, oa, ob))
         # the same label twice in a row: a clause replaced by a new one under the same label
@@ -108,28 +135,45 @@ def reconcile(printed: list[str], kind: str | None = None) -> Reconciliation:
         top, paths = None, []
         for change, o, nw, so, sn in options:
             step = 2 if change == "replaced" else 1
-            c, rest = best(i + step, so, sn)
-            if c == 10**6:
+            limit = (bound if top is None else min(bound, top)) - COST[change]
+            if limit < 0:
                 continue
+            sub = best(i + step, so, sn, limit)
+            if sub is None:
+                continue
+            c, rest = sub
             c += COST[change]
             if top is None or c < top:
                 top, paths = c, []
             if c == top:
                 for r in rest[:4]:
                     if change == "replaced":
-                        paths.append((("replaced", o, nw), ("replaced", o, nw)) + r)
+                        paths.append((("replaced", o, nw), (("replaced", o, nw), r)))
                     else:
-                        paths.append(((change, o, nw),) + r)
+                        paths.append(((change, o, nw), r))
         if top is None:
-            return 10**6, ()
-        return top, tuple(paths[:8])
+            above[key] = max(above.get(key, -1), bound)
+            return None
+        exact[key] = out = (top, tuple(paths[:8]))
+        return out
 
-    cost, paths = best(0, 0, 0)
+    found = best(0, 0, 0, float("inf"))
+    cost, paths = found if found is not None else (10**6, ())
     if cost >= 10**6 or not paths:
         return Reconciliation([Reading(s, None, s, "uncertain") for s in printed], list(range(n)), False)
+    paths = [_unlink(p) for p in paths]
     chosen = paths[0]
     ambiguous = [i for i in range(n) if any(p[i] != chosen[i] for p in paths[1:])]
+    amb = set(ambiguous)
     readings = []
     for i, (change, o, nw) in enumerate(chosen):
-        readings.append(Reading(printed[i], o, nw, "uncertain" if i in ambiguous else change))
+        readings.append(Reading(printed[i], o, nw, "uncertain" if i in amb else change))
     return Reconciliation(readings, ambiguous, True)
+
+
+def _unlink(path: tuple) -> list:
+    out = []
+    while path:
+        step, path = path
+        out.append(step)
+    return out

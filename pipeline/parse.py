@@ -17,53 +17,124 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import labels as labels_mod
-from .citations import find_citations, parse_revisions
-from .model import (Annex, Citation, Clause, Finding, Footnote, InternalReference, Proposal, ResolutionText, Section,
+from .citations import find_citations, parse_revisions, resolve_internal_references
+from .model import (Annex, Citation, Clause, Finding, Footnote, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
 from .plan import parse_plan
 from .reference import REFERENCE_DIR
 from .uris import slug
 
-MAX_BYTES = 64 * 1024 * 1024
+#: Limits of a source, chosen to sit far above any real ITU text export and far below what
+#: would exhaust a build: the seed (PP-18 Document 64 Addendum 1) is 0.4 MiB with lines of
+#: at most 1,300 characters; the longest ITU documents (Final Acts) export to a few MiB.
+#: At these limits a parse takes seconds and a few hundred MiB (tests/test_hostile_documents.py).
+MAX_BYTES = 16 * 1024 * 1024
+MAX_LINE_CHARS = 32 * 1024
 
 
 class SourceError(Exception):
     """The source cannot be read as a resolution document (one line for the user)."""
 
+    def __init__(self, message: str):
+        # one line even when a file name holds a line break
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+
 
 # ----------------------------------------------------------------- reading ---
 
 def read_source(path: Path) -> tuple[str, str]:
-    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError`."""
-    path = Path(path)
-    if not path.exists():
-        raise SourceError(f"{path}: no such file")
-    if path.is_dir():
-        raise SourceError(f"{path}: is a directory, not a document")
-    size = path.stat().st_size
-    if size == 0:
+    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError` (one line)."""
+    try:
+        path = Path(path)
+        if not path.exists():
+            raise SourceError(f"{path}: no such file")
+        if path.is_dir():
+            raise SourceError(f"{path}: is a directory, not a document")
+        if not path.is_file():
+            raise SourceError(f"{path}: not a regular file (a device, pipe or socket), not a document")
+        size = path.stat().st_size
+        if size == 0:
+            raise SourceError(f"{path}: the file is empty")
+        if size > MAX_BYTES:
+            raise SourceError(_too_big(path, size))
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # the file may have grown since stat()
+    except (OSError, ValueError) as e:  # unreadable, name too long, NUL in the name …
+        raise SourceError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    return decode_source(path, data), hashlib.sha256(data).hexdigest()
+
+
+def decode_source(path: Path, data: bytes) -> str:
+    """The text of a source's bytes (UTF-8, BOM dropped), or :class:`SourceError` saying what they are."""
+    if not data:
         raise SourceError(f"{path}: the file is empty")
-    if size > MAX_BYTES:
-        raise SourceError(f"{path}: {size} bytes is more than the {MAX_BYTES // (1024 * 1024)} MiB a source may have")
-    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise SourceError(_too_big(path, len(data)))
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise SourceError(f"{path}: the file is UTF-32; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(f"{path}: the file is UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
-    if b"\x00" in data[:65536]:
-        raise SourceError(f"{path}: the file is binary (it contains NUL bytes), not a text export")
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise SourceError(f"{path}: the file looks like {utf16} without a byte-order mark; "
+                              f"convert it to UTF-8 (iconv -f {utf16} -t UTF-8)")
+        nul = data.index(b"\x00")
+        raise SourceError(f"{path}: the file is binary (NUL byte at offset {nul}), not a text export")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SourceError(f"{path}: not valid UTF-8 at byte {e.start}; convert it to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise SourceError(f"{path}: not valid UTF-8 at byte {e.start} (line {line}); convert it to UTF-8 "
+                          f"(e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise SourceError(f"{path}: the file holds only white space")
-    return text, hashlib.sha256(data).hexdigest()
+    if "\r" in text and "\n" not in text:
+        raise SourceError(f"{path}: its lines end in CR only (classic Mac OS); convert them to LF (e.g. tr '\\r' '\\n')")
+    check_limits(path, text)
+    return text
+
+
+def _too_big(path: Path, size: int) -> str:
+    return (f"{path}: {size} bytes is more than the {MAX_BYTES // (1024 * 1024)} MiB a source may have "
+            f"(one proposals document is a few MiB at most); split it into one file per document")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``UTF-16LE``/``UTF-16BE`` when NULs stand in every other byte of the first KiB (ASCII as UTF-16)."""
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.05 * pairs:
+        return "UTF-16LE"
+    if even >= 0.4 * pairs and odd <= 0.05 * pairs:
+        return "UTF-16BE"
+    return None
+
+
+def check_limits(path: Path, text: str, *, max_bytes: int | None = MAX_BYTES,
+                 max_line: int | None = MAX_LINE_CHARS) -> None:
+    """Raise :class:`SourceError` when ``text`` is beyond what a source may be (see ``MAX_BYTES``)."""
+    if max_bytes is not None and len(text) > max_bytes // 4:   # cheap test first: a char is at most 4 bytes
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise SourceError(_too_big(path, size))
+    if max_line is not None and len(text) > max_line:
+        lengths = [len(line) for line in text.split("\n")]
+        if max(lengths) > max_line:
+            i = next(i for i, n in enumerate(lengths) if n > max_line)
+            raise SourceError(f"{path}: line {i + 1} has {lengths[i]} characters, more than the {max_line} a line may have "
+                              f"(a text export has one paragraph per line; is this a text export?)")
 
 
 def document_slug(path: Path, text: str) -> str:
@@ -117,11 +188,28 @@ def _repairs() -> list[tuple[re.Pattern, str]]:
         return [(re.compile(r["pattern"]), r["replacement"]) for r in csv.DictReader(fh)]
 
 
+@lru_cache(maxsize=1)
+def _any_repair() -> re.Pattern | None:
+    """All repair patterns as one alternation: a text none of them matches is left as it is
+    by every substitution, so one search replaces them all (None: a pattern refers to its
+    own groups and cannot be combined)."""
+    pats = [p.pattern for p, _ in _repairs()]
+    if not pats or any(re.search(r"\\\d|\(\?P=|\(\?\(", p) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+    except re.error:  # e.g. an inline flag that only stands at the start of a pattern
+        return None
+
+
 def repair(text: str) -> str:
     """Undo the export's damage to words (``ITUT`` → ``ITU-T``), from data/reference/repairs.csv.
 
     Only the published text is repaired; spans keep pointing at the original bytes.
     """
+    quick = _any_repair()
+    if quick is not None and quick.search(text) is None:
+        return text
     for pat, rep in _repairs():
         text = pat.sub(rep, text)
     return text
@@ -171,11 +259,13 @@ class Doc:
         # footnote texts by the export's id: the text follows its marker, inline
         self.footnote_texts = {m.group("ref"): " ".join(m.group("text").split()) for m in FOOTNOTE_BODY.finditer(text)}
         self.lines: list[Line] = []
+        self.starts: list[int] = []   # char offset of each line, for line_of
         pos = 0
         for i, raw in enumerate(text.split("\n")):
-            clean = ARTEFACT.sub("", raw)
-            clean = FOOTNOTE_TEXT.sub("", clean).replace("\u00a0", " ").rstrip()
+            clean = FOOTNOTE_TEXT.sub("", ARTEFACT.sub("", raw)) if "[" in raw else raw  # both start with "["
+            clean = clean.replace("\u00a0", " ").rstrip()
             self.lines.append(Line(i + 1, pos, raw, clean.lstrip(" ") if not clean.startswith("\t") else clean))
+            self.starts.append(pos)
             pos += len(raw) + 1
 
     def span(self, a: int, b: int) -> Span:
@@ -187,31 +277,36 @@ class Doc:
         return Span(self.line_of(start), self.line_of(max(start, end - 1)), start, end)
 
     def line_of(self, offset: int) -> int:
-        lo, hi = 0, len(self.lines) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.lines[mid].start <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        """1-based number of the line holding char ``offset`` (the last line whose start is at most it)."""
+        return max(1, bisect_right(self.starts, offset))
 
     def cites(self, line: Line, text_in_line: str | None = None, context: dict | None = None) -> list[Citation]:
         """Citations in a line; offsets map back into the raw line."""
         raw = line.raw
+        if "[" not in raw:  # every artefact and inline footnote starts with "["
+            return find_citations(raw, base=line.start, span=self.char_span, context=context)
         # Work on the raw line with artefacts blanked out (same length, so offsets hold).
         blanked = ARTEFACT.sub(lambda m: " " * len(m.group(0)), raw)
-        blanked = FOOTNOTE_TEXT.sub(lambda m: " " * len(m.group(0)), blanked)
+        # footnote text printed inline ("[35: 1 Buenos Aires Declaration]") is read too: only its
+        # brackets, id and mark are blanked, so a citation in a footnote belongs to its clause
+        blanked = FOOTNOTE_BODY.sub(lambda m: " " * (m.start("text") - m.start())
+                                    + re.sub(r"^\d*\s*", lambda x: " " * len(x.group(0)), m.group("text")) + " ", blanked)
         return find_citations(blanked, base=line.start, span=self.char_span, context=context)
 
 
 # ------------------------------------------------------------------ parser ---
 
-def parse(path: Path, *, text: str | None = None, sha256: str | None = None) -> SourceDocument:
-    """Parse one source document. Raises :class:`SourceError` when it is not one."""
+def parse(path: Path, *, text: str | None = None, sha256: str | None = None, limits: bool = True) -> SourceDocument:
+    """Parse one source document. Raises :class:`SourceError` when it is not one.
+
+    ``limits``: refuse a text beyond ``MAX_BYTES`` or with a line beyond ``MAX_LINE_CHARS``
+    (bench/parse.py turns this off to time the parser on 40 MB).
+    """
     if text is None:
         text, sha256 = read_source(path)
-    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    elif limits:
+        check_limits(path, text)
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     doc = Doc(text)
     sd = SourceDocument(slug=document_slug(path, text), path=str(path), sha256=sha256,
                         title="", text=text, line_count=len(doc.lines))
@@ -341,6 +436,16 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
         m = RES_HEADING.match(heading_before.clean.strip())
         annex_only = ANNEX_HEADING.match(first).group("n") or "1"
         rest = content
+    elif ANNEX_HEADING.match(first):
+        # only an annex, and no resolution heading before the action line: the annex heading
+        # itself names the resolution and its revision ("ANNEX 1 TO RESOLUTION 71 (Rev. Dubai, 2018)")
+        head_line = content[0]
+        m = ANNEX_HEADING.match(first)
+        annex_only = m.group("n") or "1"
+        rest = content
+        sd.findings.append(Finding("export-damage", f"proposal {prop.symbol}: an annex without the heading of its resolution; "
+                                                    f"the resolution is read from the annex heading, its title is unknown",
+                                   first[:200], doc.span(content[0].no, content[0].no), "info"))
     else:
         sd.findings.append(Finding("export-damage", f"proposal {prop.symbol}: no resolution heading after the action line",
                                    first[:200], doc.span(content[0].no, content[0].no)))
@@ -352,7 +457,7 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
                              span=doc.span(head_line.no, content[-1].no))
         prop.target_kind = "draft"
     else:
-        old, new, notes = parse_revisions(m.group("rev"))
+        old, new, notes = parse_revisions(m.group("rev") or "")
         res = ResolutionText(body="pp", number=m.group("num"), draft_label=None, title="",  # title set below
                              heading=head_line.clean.strip(), old_revision=old, new_revision=new,
                              span=doc.span(head_line.no, content[-1].no))
@@ -372,7 +477,7 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
         if len(rest) > 0:
             res.title = repair(rest[0].clean.strip())
             idx = 1
-    else:
+    elif heading_before is not None:
         nxt = heading_before.no + 1
         res.title = doc.lines[nxt - 1].clean.strip() if nxt <= len(doc.lines) else ""
     body = rest[idx:]
@@ -441,6 +546,14 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         if am:
             annex = Annex(number=am.group("n"), heading=s, title="", span=doc.span(ln.no, ln.no))
             annex.key = f"annex-{am.group('n')}" if am.group("n") else "annex"
+            taken = {a.key for a in res.annexes}
+            if annex.key in taken:
+                n = 2
+                while f"{annex.key}-{n}" in taken:
+                    n += 1
+                sd.findings.append(Finding("duplicate-label", f"annex heading '{s[:80]}' appears again in the same text; "
+                                                              f"its URI ends in -{n}", s, doc.span(ln.no, ln.no)))
+                annex.key = f"{annex.key}-{n}"
             res.annexes.append(annex)
             container_sections = annex.sections
             section = None
@@ -452,7 +565,8 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
             continue
         if annex is not None:
             annex.span = Span(annex.span.line_start, ln.no, annex.span.char_start, ln.start + len(ln.raw))
-        v = _verb(s) if not LABELED.match(ln.clean) else None
+        lm = LABELED.match(ln.clean)
+        v = _verb(s) if not lm else None
         if v is not None:
             verb, kind, rest = v
             addressees, unknown = addressees_of(rest) if kind == "operative" else ([], [])
@@ -461,7 +575,6 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
                                            s, doc.span(ln.no, ln.no), "info"))
             new_section(s.rstrip(" ,"), verb, kind, addressees, ln)
             continue
-        lm = LABELED.match(ln.clean)
         bm = BULLET.match(ln.clean)
         if section is None:
             if annex is not None:
@@ -483,7 +596,7 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
             clause = Clause(label=None, printed_label=None, former_label=None, label_change="unchanged",
                             text=s, span=doc.span(ln.no, ln.no))
         clause.text = repair(clause.text)
-        for fm in FOOTNOTE_REF.finditer(ln.raw):
+        for fm in (FOOTNOTE_REF.finditer(ln.raw) if "[footnoteRef:" in ln.raw else ()):
             body = doc.footnote_texts.get(fm.group("ref"), "")
             body = re.sub(r"^\d+\s+", "", body) if fm.group("mark") else body
             clause.footnotes.append(Footnote(fm.group("ref"), fm.group("mark") or fm.group("ref"), repair(body),
@@ -493,7 +606,7 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
     for sec in res.sections + [s for a in res.annexes for s in a.sections]:
         _structure(sec, doc, sd)
-    _internal_references(res, doc, sd)
+    resolve_internal_references(res, doc, sd.findings)
     for a in res.annexes:
         m = re.search(r"Strategic\s+plan\s+for\s+(\d{4})\s*-\s*(\d{4})", a.title, re.I)
         if m and res.number == "71":
@@ -520,6 +633,7 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
             top_type = _ltype(c.printed_label)
             break
     tops: list[Clause] = []
+    more_text: dict[int, list[str]] = {}   # id(clause) -> paragraphs that continue it (joined once: no quadratic +=)
     for c in flat:
         lt = _ltype(c.printed_label) if c.printed_label and c.printed_label != "•" else None
         if lt == "roman-or-letter" and top_type == "letter" and tops and tops[-1].printed_label:
@@ -529,7 +643,7 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
                 lt = "letter"  # "i)" after "h)" or "hi)" is the letter i, not a roman sub-item
         if c.printed_label is None and tops and tops[-1].printed_label is not None:
             # an unlabeled paragraph after labeled clauses continues the previous clause
-            tops[-1].text += "\n" + c.text
+            more_text.setdefault(id(tops[-1]), [tops[-1].text]).append(c.text)
             tops[-1].citations += c.citations
             tops[-1].span = Span(tops[-1].span.line_start, c.span.line_end, tops[-1].span.char_start, c.span.char_end)
             continue
@@ -539,6 +653,9 @@ def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
             parent.children.append(c)
             continue
         tops.append(c)
+    for c in tops:
+        if id(c) in more_text:
+            c.text = "\n".join(more_text[id(c)])
     section.clauses = tops
     _assign(section.clauses, doc, sd, section.verb_phrase)
 
@@ -611,13 +728,14 @@ def _pair_starts(readings: list) -> list[int]:
     return out
 
 
+_NUMERIC_LABEL = re.compile(r"\d+(?:\.\d+)*")
+
+
 def _ltype(label: str) -> str:
     s = label.rstrip(")").rstrip(".")
-    if re.fullmatch(r"\d+(?:\.\d+)+", s):
+    if _NUMERIC_LABEL.fullmatch(s):
         return "numeric"
-    if re.fullmatch(r"\d+", s):
-        return "numeric"
-    if re.fullmatch(r"[ivx]+", s) and s in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"):
+    if s in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"):
         return "roman-or-letter"
     return "letter"
 
@@ -632,10 +750,18 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
     kind = labels_mod.label_type(plain) if plain else None
     rec = labels_mod.reconcile(plain, kind) if plain else None
     readings = list(rec.readings) if rec else []
+    too_long = len(plain) > labels_mod.MAX_LABELS
+    if too_long:
+        sd.findings.append(Finding(
+            "label-uncertain", f"in '{where}', {len(plain)} labelled clauses in one list: more than the "
+            f"{labels_mod.MAX_LABELS} that tracked-change recovery reads; every label kept as printed, none reconciled",
+            labeled[0].text[:200], Span(labeled[0].span.line_start, labeled[-1].span.line_end,
+                                        labeled[0].span.char_start, labeled[-1].span.char_end)))
     _order_replaced(labeled, readings, sd)
     readings = iter(readings)
     para = bullet = 0
     used: set[str] = set()
+    next_free: dict[str, int] = {}   # key -> the smallest n that may still be free for "key-n"
     for pos, c in enumerate(clauses, start=1):
         c.position = pos
         if c.printed_label is None:
@@ -659,7 +785,9 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
                 c.key = f"{prefix}uncertain-{stem}{r.old or head}"
             else:
                 c.key = f"{prefix}former-{stem}{r.old or head}"
-            if r.change in ("deleted", "uncertain") or (rec and not rec.reconciled):
+            if too_long:
+                c.label, c.key = head, prefix + head
+            elif r.change in ("deleted", "uncertain") or (rec and not rec.reconciled):
                 msg = (f"in '{where}', clause printed '{c.printed_label}' does not fit the new numbering; read as deleted by a flattened tracked change"
                        if r.change == "deleted" else
                        f"in '{where}', clause label '{c.printed_label}' could be read more than one way; kept as printed")
@@ -674,112 +802,13 @@ def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, pre
                         cit.status = "deleted" if r.change == "deleted" else "uncertain"
                         cit.note = ((cit.note + "; ") if cit.note else "") + f"in a clause read as {r.change}"
         if c.key in used:
-            n = 2
+            n = next_free.get(c.key, 2)
             while f"{c.key}-{n}" in used:
                 n += 1
+            next_free[c.key] = n + 1
             sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
                                        c.text[:200], c.span))
             c.key = f"{c.key}-{n}"
         used.add(c.key)
         if c.children:
             _assign(c.children, doc, sd, where, prefix=c.key + "-")
-
-
-# ------------------------------------------------------ internal references ---
-
-_REF_LABEL = r"(?:\d+(?:\.\d+)*|[a-z]{1,2}\s?\))"
-_REF_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
-_ANNEX_REF = re.compile(r"\b(?:(?P<the>the\s+)?[Aa]nnex(?:\s+(?P<n>\d+))?)\s+to\s+this\s+resolution")
-
-
-def _all_clauses(clauses):
-    for c in clauses:
-        yield c
-        yield from _all_clauses(c.children)
-
-
-def _internal_references(res: ResolutionText, doc: Doc, sd: SourceDocument) -> None:
-    """Resolve "resolves 5", "instructs the Secretary-General 910 above", "considering c) above",
-    "Annex 2 to this resolution" to parts of the same version, under the new numbering.
-
-    A printed label is read against the target section: a label of the new numbering
-    resolves directly; two glued labels (910) resolve when the clause now numbered 10 was
-    numbered 9 before; a label that exists only in the old numbering, or not at all, is a
-    finding, never a guess.
-    """
-    sections = [s for s in res.sections if s.verb != "text"]
-    if not sections:
-        return
-    phrases = sorted({s.verb_phrase.lower() for s in sections}, key=len, reverse=True)
-    pat = re.compile(
-        r"(?<![\w-])(?P<sec>" + "|".join(re.escape(p).replace("\\ ", "\\s+") for p in phrases) + r")"
-        r"\s+(?P<labels>" + _REF_LABEL + r"(?:" + _REF_SEP + _REF_LABEL + r")*)(?![\w/])", re.I)
-    by_phrase: dict[str, list[Section]] = {}
-    for s in sections:
-        by_phrase.setdefault(s.verb_phrase.lower(), []).append(s)
-    annex_keys = {a.key for a in res.annexes}
-    for sec in res.sections + [x for a in res.annexes for x in a.sections]:
-        for c in _all_clauses(sec.clauses):
-            base = c.span.char_start
-            raw = doc.text[c.span.char_start:c.span.char_end]
-            for m in pat.finditer(raw):
-                targets = by_phrase.get(" ".join(m.group("sec").lower().split()), [])
-                if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
-                    continue
-                for lm in re.finditer(_REF_LABEL, m.group("labels")):
-                    printed = lm.group(0).replace(" ", "")
-                    a = base + m.start("labels") + lm.start()
-                    span = doc.char_span(a, a + len(lm.group(0)))
-                    ref = InternalReference(printed=f"{m.group('sec')} {lm.group(0)}", section_words=m.group("sec"),
-                                            label=printed, span=span)
-                    _resolve_ref(ref, targets, sd, c.text)
-                    if c.label is None and c.label_change in ("deleted", "uncertain") and ref.status == "current":
-                        ref.status = c.label_change  # in words read as deleted: not a link of the new text
-                    c.references.append(ref)
-            for m in _ANNEX_REF.finditer(raw):
-                n = m.group("n")
-                key = f"annex-{n}" if n else ("annex" if "annex" in annex_keys or not annex_keys else None)
-                a = base + m.start()
-                ref = InternalReference(printed=m.group(0), section_words="annex", label=n,
-                                        span=doc.char_span(a, base + m.end()))
-                if key is None and len(annex_keys) == 1:
-                    key = next(iter(annex_keys))
-                ref.target_section = key
-                if key not in annex_keys:
-                    ref.status = "unverified"
-                elif c.label is None and c.label_change in ("deleted", "uncertain"):
-                    ref.status = c.label_change
-                c.references.append(ref)
-
-
-def _resolve_ref(ref: InternalReference, targets: list[Section], sd: SourceDocument, quote: str) -> None:
-    label = ref.label.rstrip(")")
-    if len(targets) != 1:
-        kind = "ambiguous-reference" if targets else "dangling-reference"
-        ref.status = "ambiguous" if targets else "broken"
-        sd.findings.append(Finding(kind, f"reference '{ref.printed}': {len(targets)} sections of this resolution are called '{ref.section_words}'",
-                                   quote[:200], ref.span))
-        return
-    sec = targets[0]
-    clauses = [c for c in _all_clauses(sec.clauses) if "-" not in c.key or c.label]
-    new = {c.label: c for c in clauses if c.label}
-    former = {c.former_label: c for c in clauses if c.former_label}
-    ref.target_section = sec.key
-    if label in new and (label not in former or former[label] is new[label]):
-        ref.target_key = new[label].key
-        return
-    for i in range(1, len(label)):
-        a, b = label[:i], label[i:]
-        if b in new and new[b].former_label == a:
-            ref.target_key = new[b].key
-            return
-    if label in former and former[label].label:
-        ref.status = "uncertain"
-        sd.findings.append(Finding("ambiguous-reference",
-                                   f"reference '{ref.printed}' uses the old numbering: old {label} is now {former[label].label}, "
-                                   f"and the new {label} is another clause; not linked",
-                                   quote[:200], ref.span))
-        return
-    ref.status = "broken"
-    sd.findings.append(Finding("dangling-reference", f"reference '{ref.printed}': section '{sec.verb_phrase}' has no clause {label} under the new numbering",
-                               quote[:200], ref.span))

@@ -68,3 +68,97 @@ def test_not_a_document(tmp_path, text):
         from pipeline.parse import read_source
         t, _ = read_source(p)
         parse(p, text=t)
+
+
+# ------------------------------------------------ fuzzing (bench/fuzz.py) ---
+
+def _fuzz_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_fuzz", PROJECT_ROOT / "bench" / "fuzz.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_fuzz_corpus_is_small_slices_of_the_seed_that_parse():
+    fuzz = _fuzz_module()
+    corpus = fuzz.load_corpus()
+    assert len(corpus) >= 50
+    for data in corpus:
+        assert len(data) <= fuzz.SLICE_BYTES
+        text = data.decode("utf-8")
+        assert text.split("\n")[1] in SEED_TEXT or text.split("\n")[0] in SEED_TEXT
+    # most slices are proposals the parser reads (the rest: text before the first proposal)
+    parsed = [fuzz.run_one(d) for d in corpus]
+    assert sum(d is not None and len(d.proposals) >= 1 for d in parsed) >= 0.9 * len(corpus)
+
+
+def test_short_fuzz_run_finds_no_crash():
+    """2,000 mutants (fixed seed) of the corpus; `bench/fuzz.py` runs 100,000 and more."""
+    fuzz = _fuzz_module()
+    r = fuzz.fuzz(2000, seed=12345, timeout=10.0)
+    assert r["crashes"] == {}, {k: v for k, v in r["crashes"].items()}
+    assert r["parsed"] + r["rejected"] == 2000
+    assert r["parsed"] > 1000 and r["rejected"] > 100   # the mutations reach both outcomes
+
+
+def test_a_crash_in_the_parser_would_be_counted(monkeypatch):
+    fuzz = _fuzz_module()
+    import pipeline.parse as parse_mod
+
+    def broken(path, *, text=None, sha256=None, limits=True):
+        if "resolves" in (text or ""):
+            raise KeyError("boom")
+        return parse_mod.parse(path, text=text)
+    monkeypatch.setattr(fuzz, "parse", broken)
+    r = fuzz.fuzz(50, seed=1, timeout=0)
+    assert sum(r["crashes"].values()) > 0 and all(k.startswith("KeyError") for k in r["crashes"])
+
+
+def test_long_sections_and_duplicate_annexes_are_findings_not_crashes():
+    from pipeline import labels
+    hdr = "\tProposal ACP/64A1/3 - Summary: x\nMOD\tACP/64A1/3\nRESOLUTION 11 (Rev. Busan, 2014Dubai, 2018)\nTitle\n"
+    n = labels.MAX_LABELS + 1
+    text = hdr + "resolves\n" + "\n".join(f"{i}\tclause {i};" for i in range(1, n + 1))
+    text += "\nANNEX TO RESOLUTION 11\nA title\nnoting\na)\tx\nANNEX TO RESOLUTION 11\nA title\nnoting\na)\ty\n"
+    doc = parse(Path("x.txt"), text=text)
+    res = doc.proposals[0].resolution
+    assert [c.label for c in res.sections[0].clauses] == [str(i) for i in range(1, n + 1)]
+    assert {c.label_change for c in res.sections[0].clauses} == {"uncertain"}
+    assert [f.kind for f in doc.findings if "tracked-change recovery reads" in f.message] == ["label-uncertain"]
+    assert [a.key for a in res.annexes] == ["annex", "annex-2"]
+    assert any(f.kind == "duplicate-label" and "annex" in f.message for f in doc.findings)
+
+
+def test_a_clean_list_just_under_the_limit_is_still_reconciled_quickly():
+    import time
+    from pipeline import labels
+    t = time.perf_counter()
+    rec = labels.reconcile([str(i) for i in range(1, labels.MAX_LABELS + 1)])
+    assert rec.reconciled and {r.change for r in rec.readings} == {"unchanged"}
+    assert time.perf_counter() - t < 2.0
+
+
+def test_crlf_line_ends_read_like_lf():
+    def shape(doc):
+        count = lambda cs: sum(1 + count(c.children) for c in cs)  # noqa: E731
+        return ([p.symbol for p in doc.proposals], sum(count(s.clauses) for r in doc.resolutions() for s in r.sections),
+                sorted(f.kind for f in doc.findings))
+    lf = parse(Path("lf.txt"), text="\n".join(LINES[:400]))
+    crlf = parse(Path("crlf.txt"), text="\r\n".join(LINES[:400]))
+    assert shape(crlf) == shape(lf) and len(lf.proposals) >= 3
+
+
+def test_annex_without_its_resolution_heading_is_read_from_the_annex_heading():
+    text = "\n".join(["MOD\tACP/64A1/9#48507", "ANNEX 1 TO RESOLUTION 71 (Rev. Dubai, 2018)",
+                      "Strategic plan for the Union for 2020-2023", "considering", "a)\tone;", "b)\ttwo,",
+                      "", "Reasons:\tx"])
+    doc = parse(Path("x.txt"), text=text)
+    p = doc.proposals[0]
+    assert p.target_kind == "resolution" and p.anchor == "48507"
+    res = p.resolution
+    assert (res.number, res.only_part, str(res.new_revision), res.title) == ("71", "annex-1", "Rev. Dubai, 2018", "")
+    assert [a.key for a in res.annexes] == ["annex-1"]
+    assert [c.label for c in res.annexes[0].sections[0].clauses] == ["a", "b"]
+    assert any(f.kind == "export-damage" and "read from the annex heading" in f.message and f.span.line_start == 2
+               for f in doc.findings)
