@@ -488,6 +488,8 @@ def _prune_cache(settings: Settings) -> None:
     for f in d.glob("*.nt"):
         if f.stem not in wanted:
             f.unlink(missing_ok=True)
+    for f in d.glob("*.nt.tmp-*"):   # left by a build killed while writing its cache
+        f.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- build ---
@@ -576,7 +578,11 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
             if stage is not None:
                 r.inferred_cache = _cache_key(fp, r.path, r.sha256)
                 cache.mkdir(parents=True, exist_ok=True)
-                (cache / f"{r.inferred_cache}.nt").write_bytes(r.inferred)
+                # atomically: `--full` rewrites the file the published generation names, and a
+                # build killed mid-write must not leave it truncated for the next incremental build
+                tmp = cache / f"{r.inferred_cache}.nt.tmp-{os.getpid()}"
+                tmp.write_bytes(r.inferred)
+                os.replace(tmp, cache / f"{r.inferred_cache}.nt")
             r.inferred = None
             res.docs.append(r)
             res.built.append(r.slug)

@@ -300,7 +300,14 @@ def export(fmt, base, store_dir):
 @click.option("--list", "list_", is_flag=True, help="List the generations kept on disk.")
 @settings_options
 def restore(generation, list_, base, store_dir):
-    """Publish an earlier generation again (default: the one before the current)."""
+    """Publish an earlier generation again (default: the one the current one replaced).
+
+    Undoes the last publish: the generation the current one replaced is opened, its quad
+    count checked against its metadata, and ``CURRENT`` swapped to it (atomic; a running
+    ``resgraph serve`` switches on its next request).  Run it again to go back further.
+    The last few published generations are kept (see --list); what an interrupted build
+    left behind is never a candidate.
+    """
     from .store import StoreError, current, generations, restore as do_restore
 
     settings = make_settings(base, store_dir)
@@ -312,6 +319,6 @@ def restore(generation, list_, base, store_dir):
                 click.echo(f"{mark} {g.name}  {g.meta.get('quads', '?')} quads  {g.meta.get('published_at', '')}")
             return
         g = do_restore(generation, settings=settings)
-        _echo_err(f"published generation {g.name} again")
+        _echo_err(f"published generation {g.name} again ({g.meta.get('quads', '?')} quads)")
     except StoreError as e:
         raise UserError(str(e)) from None
