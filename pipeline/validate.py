@@ -210,29 +210,29 @@ def sparql_checks(shapes: Graph) -> list[SparqlCheck]:
     return out
 
 
-_TARGET_QUERIES = {
-    # SHACL §2.1.3.3: instances of the class or of any of its subclasses
-    # (pyoxigraph binds substituted variables only when they are projected)
-    "class": "SELECT DISTINCT ?this ?t WHERE { ?this <%s>/<%s>* ?t }" % (RDF.type, RDFS.subClassOf),
-    "subjectsOf": "SELECT DISTINCT ?this ?p WHERE { ?this ?p ?o }",
-    "objectsOf": "SELECT DISTINCT ?this ?p WHERE { ?s ?p ?this }",
+_TARGET_ASK = {
+    # SHACL §2.1.3.3: an instance of the class or of any of its subclasses
+    "class": "ASK { ?this <%s>/<%s>* ?t }" % (RDF.type, RDFS.subClassOf),
+    "subjectsOf": "ASK { ?this ?p ?o }",
+    "objectsOf": "ASK { ?s ?p ?this }",
 }
 
 
-def _focus_nodes(store: ox.Store, targets: tuple, cache: dict) -> set:
-    out = set()
+def _is_focus(store: ox.Store, node, targets: tuple, cache: dict) -> bool:
+    """Is ``node`` a focus node of a shape with ``targets``?  Asked per solution (checks
+    return few), not by listing every instance of a target class (100k clauses at scale)."""
     for kind, iri in targets:
-        key = (kind, iri)
+        key = (kind, iri, node)
         if key not in cache:
             if kind == "node":
-                cache[key] = {ox.NamedNode(iri)}
+                cache[key] = node == ox.NamedNode(iri)
             else:
                 var = {"class": "t", "subjectsOf": "p", "objectsOf": "p"}[kind]
-                cache[key] = {row["this"] for row in store.query(
-                    _TARGET_QUERIES[kind], substitutions={ox.Variable(var): ox.NamedNode(iri)},
-                    use_default_graph_as_union=True)}
-        out |= cache[key]
-    return out
+                cache[key] = bool(store.query(_TARGET_ASK[kind], substitutions={
+                    ox.Variable("this"): node, ox.Variable(var): ox.NamedNode(iri)}, use_default_graph_as_union=True))
+        if cache[key]:
+            return True
+    return False
 
 
 def _fill(template: str, row, names: list[str]) -> str:
@@ -255,14 +255,13 @@ def graph_checks(store: ox.Store, *, settings: Settings | None = None, shapes: G
     report = Report()
     cache: dict = {}
     for chk in sparql_checks(shapes):
-        focus = _focus_nodes(store, chk.targets, cache)
-        if not focus:
+        if not chk.targets:
             continue
         res = store.query(chk.query, use_default_graph_as_union=True)
         names = [v.value for v in res.variables]
         for row in res:
             this = row["this"]
-            if this not in focus:
+            if this is None or not _is_focus(store, this, chk.targets, cache):
                 continue
             value = row["value"] if "value" in names else None
             msg = chk.message or (row["message"].value if "message" in names and row["message"] is not None
