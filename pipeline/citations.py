@@ -205,6 +205,13 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         suffix = m.group("suffix") or ""
         note = []
         explicit = sym.upper().startswith(("A/", "E/"))
+        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            # "70/1x": a symbol with stray characters is not well-formed; never read as 70/1
+            if explicit or _RESOLUTION_WORD.search(left[-40:]) or _GA_CONTEXT.search(left):
+                stray = re.match(r"\w+", text[end:]).group(0)
+                out.append(Citation("un", (None,), sym + stray, mk(base + start, base + end + len(stray)), "uncertain",
+                                    note=f"symbol {sym + stray!r} has stray characters after {sym!r}; not a well-formed UN symbol"))
+            continue
         if explicit:
             up = sym.upper()
             if up.startswith("E/RES/"):
@@ -378,8 +385,10 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out = []
     for m in _SDG_GOAL_RE.finditer(text):
         g = m.group("g1") or m.group("g2") or m.group("g3")
-        if 1 <= int(g) <= 17:
-            out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end())))
+        # "SDG 18" is read too: the registry calls it broken (there are 17 goals) and the
+        # mapping reports it, rather than passing over it in silence
+        note = None if 1 <= int(g) <= 17 else f"there is no SDG {int(g)} (the goals are 1-17)"
+        out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end()), note=note))
     for m in _SDG_TARGET_RE.finditer(text):
         # "Target 1.1" is also how the ITU strategic plan numbers its own targets: only an
         # explicit SDG, a letter target (9.c) or the SDGs named nearby make it an SDG target

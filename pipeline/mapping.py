@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
 from .reference import aliases, sdg as sdg_reference
-from .registry import registry_for, status_of
+from .registry import plausible_resolution_number, registry_for, status_of
 from .settings import Settings
 from .uris import URIs, sdg_goal, sdg_target, undocs
 from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
@@ -297,8 +297,8 @@ class Mapper:
     def target(self, c: Citation) -> URIRef | None:
         if c.kind == "itu-resolution":
             body, number = c.key
-            if body == "unknown":
-                return None
+            if body == "unknown" or (number.isdigit() and not plausible_resolution_number(body, number)):
+                return None      # no body in the text, or a number no resolution of that body can have
             w = self.work(body, number)
             if c.revision is not None:
                 label = f"Resolution {number}"
@@ -471,6 +471,13 @@ class Mapper:
             if status == "ambiguous" and candidates:
                 self.findings.append(Finding("ambiguous-reference", f"citation may designate {' or '.join(candidates)}; not linked"
                                              + (f" ({c.note})" if c.note else ""), c.printed, c.span))
+            elif status == "broken":
+                if c.kind == "sdg":
+                    return           # reported by target() as unknown-sdg, with the framework it was checked against
+                why = c.note or (f"no resolution of {BODY_NAMES.get(c.key[0], c.key[0])} can have the number {c.key[1]}"
+                                 if c.kind == "itu-resolution" else f"{c.kind} {' '.join(str(k) for k in c.key)} cannot exist")
+                self.findings.append(Finding("unresolved-reference", f"broken reference, not linked: {why}",
+                                             c.printed, c.span, "warning"))
             else:
                 # a generic "the strategic plan" is worth a note, not a warning
                 severity = "info" if c.kind in ("strategic-plan", "action-plan") else "warning"

@@ -326,11 +326,31 @@ def parse(path: Path, *, text: str | None = None, sha256: str | None = None, lim
             sd.proposals.append(prop)
     if not sd.proposals:
         raise SourceError(f"{path}: no proposals found (expected lines such as 'MOD<TAB>ACP/64A1/7'); is this an ITU proposals document?")
+    _split_citations(doc, sd)
     if sd.slug == "pp18-64-add1":
         sd.title = "ITU PP-18 Document 64 Addendum 1: Common proposals of the Asia-Pacific Telecommunity (APT)"
     else:
         sd.title = Path(path).name
     return sd
+
+
+#: a line that ends where a citation's number should follow, and a next line that starts with one
+_CITATION_WORD_AT_END = re.compile(r"\b(?:Resolutions?|Decisions?|Recommendations?|Opinions?|Questions?|"
+                                   r"Goals?|[Tt]argets?|[Ii]ndicators?|A/RES|A/Res|No\.|Article)\s*$")
+_NUMBER_AT_START = re.compile(r"\s*(?:[A-Z]?/?\d|[A-Z]\.\d)")
+
+
+def _split_citations(doc: Doc, sd: SourceDocument) -> None:
+    """A citation broken across two lines ("… UNGA Resolution" / "70/1 on …") is read as
+    printed (no line is joined to the next: each line is a paragraph of the source) and
+    reported, with both lines, so a librarian can check it."""
+    lines = doc.lines
+    for a, b in zip(lines, lines[1:]):
+        if "\t" not in b.raw[:12] and _CITATION_WORD_AT_END.search(a.clean) and _NUMBER_AT_START.match(b.clean):
+            quote = f"{a.clean.rstrip()[-60:]} ⏎ {b.clean.strip()[:40]}"
+            sd.findings.append(Finding(
+                "export-damage", f"a citation seems broken across lines {a.no}-{b.no}: the number starts the next "
+                f"line; each line is read on its own, so it is not linked", quote, doc.span(a.no, b.no), "warning"))
 
 
 def _parse_block(block: list[Line], doc: Doc, sd: SourceDocument) -> Proposal | None:

@@ -62,10 +62,21 @@ def registry_for(docs: list[SourceDocument]) -> Registry:
     return reg
 
 
+def plausible_resolution_number(body: str, number: str) -> bool:
+    """Can ``number`` be the number of a resolution of ``body``?  Numbers start at 1 and are
+    printed without leading zeros; conferences and assemblies number below 1000 (WRC, the
+    highest, is in the 700s), the Council in four digits (Resolution 1305)."""
+    if not number.isdigit() or number.startswith("0"):
+        return False
+    return int(number) < (10000 if body == "council" else 1000)
+
+
 def status_of(c: Citation, reg: Registry) -> tuple[str, list[str]]:
     """(status, candidates) of one citation."""
     if c.kind == "itu-resolution":
         body, number = c.key
+        if number.isdigit() and not plausible_resolution_number(body, number):
+            return "broken", []                 # "Resolution 9999 … of this conference" cannot exist
         if body == "unknown":
             cands = []
             if c.revision is not None:

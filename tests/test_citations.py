@@ -256,3 +256,51 @@ def test_three_part_symbol_that_is_no_glue_is_broken_never_minted():
     assert c.key == (None,)
     assert "not a well-formed UN symbol" in c.note
     assert status_of(c, Registry())[0] == "broken"
+
+
+# ---------------------------------------------------------------- bad input (issue 4) ---
+
+def test_bad_citations_in_a_document_are_findings_with_their_line_never_resources():
+    """Issue 4, "Bad input": a citation broken across a line, a number that cannot be a
+    resolution, a symbol with stray characters, SDG 18, target 9.z — each reported as a
+    finding with its line, nothing minted.  The seed's l.289 (Res 30, considering d) is
+    replaced by damaged text and a line holding the rest of a broken citation."""
+    from pathlib import Path
+
+    from rdflib import URIRef
+
+    from pipeline.mapping import Mapper
+    from pipeline.parse import parse
+    from pipeline.settings import PROJECT_ROOT, Settings
+
+    seed = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    assert lines[288].startswith("d)\tUNGA Resolution 70/1, on transforming our world")
+    lines[288] = ("d)\tSDG 18, target 9.z, Resolution 9999 (Rev. Dubai, 2018) of this conference, "
+                  "UNGA Resolution 70/1x and the UNGA Resolution")
+    lines.insert(289, "70/1 on the follow-up;")
+    doc = parse(Path("damaged.txt"), text="\n".join(lines))
+    m = Mapper(doc, Settings(base="http://x/"))
+    g = m.run()
+    at_289 = {(f.kind, f.quote) for f in m.findings if f.span.line_start == 289}
+    messages = " | ".join(f.message for f in m.findings if f.span.line_start == 289)
+    assert ("unknown-sdg", "SDG 18") in at_289 and ("unknown-sdg", "target 9.z") in at_289
+    assert "no resolution of Plenipotentiary Conference can have the number 9999" in messages
+    assert "'70/1x' has stray characters" in messages
+    assert "broken across lines 289-290" in messages
+    minted = {str(t) for t in g.all_nodes() if isinstance(t, URIRef)}
+    assert "http://x/id/resolution/pp/9999" not in minted
+    assert not any("70/1x" in t or t.endswith("/sdg/18") or t.endswith("/sdg/9.z") for t in minted)
+
+
+@pytest.mark.parametrize("text", ["Resolution 0 of WTDC", "Resolution 1000 of WTDC", "Resolution 012 of this conference"])
+def test_numbers_no_resolution_can_have_are_broken(text):
+    from pipeline.registry import Registry, status_of
+    [c] = [c for c in find_citations(text) if c.kind == "itu-resolution"]
+    assert status_of(c, Registry())[0] == "broken"
+
+
+def test_council_resolutions_have_four_digits():
+    from pipeline.registry import Registry, status_of
+    [c] = [c for c in find_citations("Council Resolution 1305 (2009)") if c.kind == "itu-resolution"]
+    assert c.key == ("council", "1305") and status_of(c, Registry())[0] != "broken"
