@@ -379,7 +379,7 @@ def results_by_document(results, store: ox.Store, *, settings: Settings) -> dict
     focus = sorted({r.focus for r in results if r.focus.startswith(("http://", "https://", "urn:"))})
     where: dict[str, set[str]] = {}
     for i in range(0, len(focus), 500):
-        values = " ".join(f"<{x}>" for x in focus[i:i + 500])
+        values = " ".join(str(ox.NamedNode(x)) for x in focus[i:i + 500])   # pyoxigraph writes the IRIs
         q = f"SELECT DISTINCT ?this ?g WHERE {{ VALUES ?this {{ {values} }} GRAPH ?g {{ ?this ?p ?o }} }}"
         for row in store.query(q):
             g = row["g"].value
