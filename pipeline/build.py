@@ -597,7 +597,7 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
             res.report.results.extend(r.report.results)
         progress("validate", f"{len(todo)} document(s) parsed, mapped and validated; "
                              f"{res.report.count('violation')} violations, {res.report.count('warning')} warnings, "
-                             f"{res.report.count('info')} notes (SHACL)")
+                             f"{res.report.count('info')} notes (SHACL results and findings about the sources)")
 
         t = time.perf_counter()
         for slug in set(reusable) | {r.slug for r in res.docs}:
