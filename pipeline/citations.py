@@ -970,6 +970,12 @@ def _alias_trigger() -> re.Pattern:
     return re.compile("|".join(f"(?:{a.pattern})" for a in aliases()) or r"(?!)", re.I)
 
 
+#: (trigger, reader, whether the reader takes the resolution's context), in reading order
+_FAMILIES = (("un", _un_citations, False), ("itu", _itu_citations, True), ("sdg", _sdg_citations, False),
+             ("instrument", _instrument_citations, False), ("question", _question_citations, True),
+             ("jiu", _jiu_citations, False), ("plan", _plan_citations, False))
+
+
 def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
                    context: dict | None = None) -> list[Citation]:
     """Every citation in ``text``; offsets are ``base`` + position in ``text``.
@@ -981,20 +987,9 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     t = text.replace(NBSP, " ")
     # cheap triggers first: most lines cite nothing, and each family costs several regexes
     cites: list[Citation] = []
-    if _TRIGGERS["un"].search(t):
-        cites += _un_citations(t, span, base)
-    if _TRIGGERS["itu"].search(t):
-        cites += _itu_citations(t, span, base, context)
-    if _TRIGGERS["sdg"].search(t):
-        cites += _sdg_citations(t, span, base)
-    if _TRIGGERS["instrument"].search(t):
-        cites += _instrument_citations(t, span, base)
-    if _TRIGGERS["question"].search(t):
-        cites += _question_citations(t, span, base, context)
-    if _TRIGGERS["jiu"].search(t):
-        cites += _jiu_citations(t, span, base)
-    if _TRIGGERS["plan"].search(t):
-        cites += _plan_citations(t, span, base)
+    for family, read, wants_context in _FAMILIES:
+        if _TRIGGERS[family].search(t):
+            cites += read(t, span, base, context) if wants_context else read(t, span, base)
     if _TRIGGERS["strategic"].search(t):
         sp_cites = _strategic_citations(t, span, base)
         if (context.get("default_body"), context.get("default_number")) == ("pp", "71"):
