@@ -17,13 +17,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
-from conftest import BASE, SEED
 from pipeline import store as store_mod
-from pipeline.settings import Settings
+from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.uris import URIs
 from pipeline.validate import (REFERENCE_FINDINGS, Result, finding_results, graph_checks, report_graph,
                                report_quads, results_by_document, shacl_store)
 from pipeline.vocab import RG, concept, ontology_graph
+
+SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"   # as in tests/conftest.py
+BASE = "http://127.0.0.1:8000/"                                          # the seed fixtures' base (conftest.py)
 
 SETTINGS = Settings(base=BASE)
 U = URIs(BASE)

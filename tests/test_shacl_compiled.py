@@ -9,12 +9,10 @@ graph, the seed with defects put in by hand, and the published seed store.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
 from pipeline import store as store_mod
 from pipeline.settings import Settings
@@ -22,9 +20,9 @@ from pipeline.shacl_sparql import UnsupportedShape, compile_shapes
 from pipeline.uris import URIs
 from pipeline.validate import all_shapes, compiled_checks, shacl, shacl_store, shapes_graph
 from pipeline.vocab import RG, ontology_graph
+from test_shapes import EXPECTED, RGS, data, short
 
-from conftest import BASE
-from test_shapes import EXPECTED, FIXTURES, RGS, data, short
+BASE = "http://127.0.0.1:8000/"   # the seed fixtures' base (tests/conftest.py)
 
 ELI = "http://data.europa.eu/eli/ontology#"
 SETTINGS = Settings(base=BASE)
