@@ -199,7 +199,6 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         if re.search(r"Questions?\s+(?:[\d/]+\s*(?:,|and)\s*)*$", left):
             continue
         parts = re.sub(r"^(?:A/(?:RES|Res|res)/|A/HRC/|A/|E/(?:RES|Res)/)", "", sym).split()[0].split("/")
-        prefix = sym[: len(sym) - len(sym.lstrip("AERSHCres/"))] if sym[0] in "AE" else ""
         if len(parts) == 2 and len(parts[1]) == 4 and 1 <= int(parts[0]) <= 12 and text[start - 1:start] == "(":
             continue  # a date such as (05/2013)
         suffix = m.group("suffix") or ""

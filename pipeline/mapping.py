@@ -21,7 +21,7 @@ from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision
 from .reference import aliases, sdg as sdg_reference
 from .registry import plausible_resolution_number, registry_for, status_of
 from .settings import Settings
-from .uris import URIs, sdg_goal, sdg_target, undocs
+from .uris import URIs, undocs
 from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
 
 BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA", "ra": "Radiocommunication Assembly",

@@ -366,7 +366,6 @@ def _parse_block(block: list[Line], doc: Doc, sd: SourceDocument) -> Proposal | 
         return None
     am = ACTION.match(action.clean)
     symbol = am.group("sym")
-    summary = ""
     if header is not None:
         hm = HEADER.search(header.clean)
         if hm.group("sym") != symbol:
