@@ -69,16 +69,23 @@ class Server:
 
 
 def start_server(tmp: Path, *, port: int | None = None, quads=None, extra_args=(), base: str | None = None) -> Server:
+    """Publish ``quads`` (default: the fixture) into a store under ``tmp`` and serve it."""
     port = port or free_port()
-    url = f"http://127.0.0.1:{port}/"
-    base = base or url
+    base = base or f"http://127.0.0.1:{port}/"
     settings = Settings(base=base, store_dir=tmp / "store", data_dir=tmp / "data")
     if quads is None:
         quads = fixture_quads(base)
     store_mod.publish(quads, {"base": base, "source": "tests/server/fixture.trig"}, settings=settings)
-    env = dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(tmp / "data"))
+    return serve_store(settings, tmp / "data", port=port, extra_args=extra_args)
+
+
+def serve_store(settings: Settings, data_dir: Path, *, port: int | None = None, extra_args=()) -> Server:
+    """A real ``resgraph serve`` on an already published store, once it answers /sparql."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(data_dir))
     cmd = [sys.executable, "-c", "from pipeline.server.command import serve; serve()",
-           "--host", "127.0.0.1", "--port", str(port), "--base", base, "--store", str(settings.store_dir),
+           "--host", "127.0.0.1", "--port", str(port), "--base", settings.base, "--store", str(settings.store_dir),
            *extra_args]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -88,7 +95,7 @@ def start_server(tmp: Path, *, port: int | None = None, quads=None, extra_args=(
             raise RuntimeError(f"server exited {proc.returncode}: {err.decode()}")
         try:
             if httpx.get(url + "sparql", timeout=1).status_code == 200:
-                return Server(url, base, settings, proc)
+                return Server(url, settings.base, settings, proc)
         except httpx.TransportError:
             pass
         time.sleep(0.1)

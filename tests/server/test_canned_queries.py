@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-import time
 from urllib.parse import urlencode
 
 import httpx
@@ -20,7 +16,7 @@ import pytest
 from pipeline import query as qmod
 from pipeline.settings import Settings
 
-from .conftest import ARTIFACTS, Server, free_port, stop_server
+from .conftest import ARTIFACTS, serve_store, stop_server
 
 NAMES = sorted(qmod.catalogue(Settings()))
 HOSTILE = '"} ; DELETE WHERE { ?s ?p ?o } #'
@@ -137,20 +133,7 @@ def seed_server(request, tmp_path_factory):
         _res, settings = request.getfixturevalue("seed_build")
     except Exception as e:  # the pipeline is someone else's work in progress
         pytest.skip(f"seed build unavailable: {e}")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from pipeline.server.command import serve; serve()",
-                             "--port", str(port), "--base", settings.base, "--store", str(settings.store_dir)],
-                            env=dict(os.environ, RESGRAPH_QUIET="1",
-                                     RESGRAPH_DATA=str(tmp_path_factory.mktemp("canned-seed-data"))),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "sparql", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    srv = Server(url, settings.base, settings, proc)
+    srv = serve_store(settings, tmp_path_factory.mktemp("canned-seed-data"))
     yield srv
     stop_server(srv)
 

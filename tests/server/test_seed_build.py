@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.server.app import example_queries
 
-from .conftest import free_port, stop_server, Server
+from .conftest import serve_store, stop_server
 
 
 @pytest.fixture(scope="module")
@@ -22,24 +22,7 @@ def seed_server(request, tmp_path_factory):
         _res, settings = request.getfixturevalue("seed_build")
     except Exception as e:  # the pipeline is someone else's work in progress
         pytest.skip(f"seed build unavailable: {e}")
-    import os
-    import subprocess
-    import sys
-    import time
-
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from pipeline.server.command import serve; serve()",
-                             "--port", str(port), "--base", settings.base, "--store", str(settings.store_dir)],
-                            env=dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(tmp_path_factory.mktemp("seed-data"))),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "sparql", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    srv = Server(url, settings.base, settings, proc)
+    srv = serve_store(settings, tmp_path_factory.mktemp("seed-data"))
     yield srv
     stop_server(srv)
 
