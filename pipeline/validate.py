@@ -38,9 +38,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from .settings import Settings
+from .shacl_sparql import SEVERITY  # one table for both validators
 from .vocab import RG, ontology_graph
-
-SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
 @dataclass
