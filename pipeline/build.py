@@ -29,7 +29,7 @@ import time
 from collections import deque
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -39,7 +39,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from . import reason, store as store_mod
-from .mapping import map_document
+from .mapping import Mapper, graph_of_ntriples, mapped
 from .model import SourceDocument
 from .parse import SourceError, document_slug, parse, read_source
 from .settings import PROJECT_ROOT, Settings
@@ -68,7 +68,9 @@ class DocResult:
 
     ``doc`` and ``graph`` are kept only when the build was asked for them (``keep_docs``)
     and the document was built in this process or returned by a worker; ``ntriples`` is
-    the named graph's content, dropped once loaded.
+    the named graph's content, dropped once loaded.  ``graph``, the asserted graph as an
+    rdflib graph, is made from ``asserted`` (its N-Triples) on first use: the build itself
+    never needs rdflib terms.
     """
     slug: str
     path: str
@@ -76,18 +78,22 @@ class DocResult:
     report: Report
     counts: dict
     doc: SourceDocument | None = None
-    graph: Graph | None = None
+    asserted: bytes | None = None       # kept (keep_docs): the asserted graph as N-Triples, for .graph
     ntriples: bytes | None = None
-    inferred: bytes | None = None       # what the rules entail from it (N-Triples), see infer_document
-    inferred_cache: str | None = None   # its file under <store>/cache/, for the next incremental build
     reused: bool = False
     seconds: dict = field(default_factory=dict)
     peak_rss_mb: float = 0.0           # of the process that built it (a worker's, when parallel)
 
+    @cached_property
+    def graph(self) -> Graph | None:
+        """The asserted graph as an rdflib graph (:func:`pipeline.mapping.map_document`'s),
+        when it was kept."""
+        return graph_of_ntriples(self.asserted) if self.asserted is not None else None
+
     def manifest(self) -> dict:
         """What the generation's metadata keeps about this source, for the next build."""
         return {"path": self.path, "slug": self.slug, "sha256": self.sha256, "counts": self.counts,
-                "inferred_cache": self.inferred_cache, "results": [r.as_dict() for r in self.report.results]}
+                "results": [r.as_dict() for r in self.report.results]}
 
 
 @dataclass
@@ -160,7 +166,8 @@ def _shapes_and_ontology(shapes_dir: Path, ontology_dir: Path, settings: Setting
     return shapes_graph(settings), ontology_graph(ontology_dir)
 
 
-def _doc_counts(doc: SourceDocument, g: Graph) -> dict:
+def _doc_counts(doc: SourceDocument, g: Graph | Mapper) -> dict:
+    """``g``: the document's asserted graph, or the :class:`~pipeline.mapping.Mapper` that mapped it."""
     clauses = citations = 0
     for p in doc.proposals:
         if p.resolution is None:
@@ -175,11 +182,15 @@ def _doc_counts(doc: SourceDocument, g: Graph) -> dict:
     return {"proposals": len(doc.proposals),
             "resolutions": sum(1 for p in doc.proposals if p.resolution is not None),
             "clauses": clauses, "citations": citations,
-            "findings": len(set(g.subjects(RDF.type, RG.Finding)))}
+            "findings": (len(g.subjects_of_type(str(RG.Finding))) if isinstance(g, Mapper)
+                         else len(set(g.subjects(RDF.type, RG.Finding))))}
 
 
-def ntriples_of(g: Graph) -> bytes:
-    """An rdflib graph as N-Triples bytes, serialised by pyoxigraph (terms as :func:`store.to_ox`)."""
+def ntriples_of(g: Graph | Mapper) -> bytes:
+    """An rdflib graph as N-Triples bytes, serialised by pyoxigraph (terms as :func:`store.to_ox`),
+    or the triples of a :class:`~pipeline.mapping.Mapper` (the same bytes, without rdflib)."""
+    if isinstance(g, Mapper):
+        return g.ntriples()
     quads = store_mod.graph_quads(g, "urn:x-resgraph:unused")
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
 
@@ -203,17 +214,7 @@ def document_store(ntriples: bytes, slug: str, settings: Settings) -> ox.Store:
     return mem
 
 
-def infer_document(ntriples: bytes, slug: str, settings: Settings, rules: dict, mem: ox.Store | None = None) -> bytes:
-    """What the rules entail from one document together with the ontology and reference
-    graphs, as N-Triples (in memory, so a worker does it; the parent only checks that the
-    union of these is closed, see :func:`_reason_and_check`).  ``mem``: the document's
-    :func:`document_store`, if the caller has it already."""
-    mem = mem if mem is not None else document_store(ntriples, slug, settings)
-    return ox.serialize(reason.entailed(mem, rules), format=ox.RdfFormat.N_TRIPLES)
-
-
-def build_document(path: str, text: str, sha256: str, settings: Settings, keep: bool = False,
-                   rules: dict | None = None) -> DocResult:
+def build_document(path: str, text: str, sha256: str, settings: Settings, keep: bool = False) -> DocResult:
     """Parse, map and SHACL-validate one source: the unit of work of a worker or Dask task.
 
     Takes the text, not a path to open, so a worker on another machine needs no shared
@@ -224,31 +225,26 @@ def build_document(path: str, text: str, sha256: str, settings: Settings, keep: 
     doc = parse(Path(path), text=text, sha256=sha256)
     secs["parse"] = time.perf_counter() - t
     t = time.perf_counter()
-    g = map_document(doc, settings=settings)
+    m = mapped(doc, settings=settings)      # its triples, no rdflib terms (the graph map_document gives)
     secs["map"] = time.perf_counter() - t
     t = time.perf_counter()
-    nt = ntriples_of(g)
+    nt = ntriples_of(m)
     secs["serialise"] = time.perf_counter() - t
     t = time.perf_counter()
     u = URIs(settings.base)
     mem = document_store(nt, doc.slug, settings)
     if _use_pyshacl():
         shapes, onto = _shapes_and_ontology(settings.shapes_dir, settings.ontology_dir, settings)
-        rep = shacl(g, settings=settings, shapes=shapes, ontology=onto, inplace=True)
+        rep = shacl(m.graph(), settings=settings, shapes=shapes, ontology=onto, inplace=True)
     else:
         # SHACL Core compiled to SPARQL over this document + the ontology: pyshacl's results
         # (tests/test_shacl_compiled.py), ~15x faster; before any inference, as pyshacl
         rep = shacl_store(mem, graphs=[u.document_graph(doc.slug), u.ontology_graph], settings=settings)
     # the findings about the source, with the severity only the parsed document knows
-    rep.results.extend(finding_results(g, doc, settings=settings))
+    rep.results.extend(finding_results(m, doc, settings=settings))
     secs["validate"] = time.perf_counter() - t
-    inferred = None
-    if rules is not None:
-        t = time.perf_counter()
-        inferred = infer_document(nt, doc.slug, settings, rules, mem=mem)
-        secs["reason"] = time.perf_counter() - t
-    return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, g),
-                     doc=doc if keep else None, graph=g if keep else None, ntriples=nt, inferred=inferred,
+    return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, m),
+                     doc=doc if keep else None, asserted=nt if keep else None, ntriples=nt,
                      seconds=secs, peak_rss_mb=_peak_rss_mb())
 
 
@@ -292,14 +288,14 @@ def default_jobs(n_docs: int) -> int:
 
 
 def run_documents(todo: list[Source], *, settings: Settings, jobs: int | None = None, scheduler: str | None = None,
-                  keep: bool = False, rules: dict | None = None) -> Iterator[DocResult]:
+                  keep: bool = False) -> Iterator[DocResult]:
     """Build each source's document graph, yielding results as they finish (any order).
 
     ``scheduler``: address of a running ``dask.distributed`` scheduler; each document is
     one task.  Otherwise ``jobs`` worker processes (``None``: :func:`default_jobs`; 1: here).
     At most two tasks per worker are in flight, so memory stays flat on large corpora.
     """
-    args = [(str(s.path), s.text, s.sha256, settings, keep, rules) for s in todo]
+    args = [(str(s.path), s.text, s.sha256, settings, keep) for s in todo]
     if not args:
         return
     if scheduler:
@@ -387,7 +383,7 @@ def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
 
 
 def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
-    nt = r.ntriples if r.ntriples is not None else ntriples_of(r.graph)
+    nt = r.ntriples if r.ntriples is not None else r.asserted
     st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(u.document_graph(r.slug)))
     r.ntriples = None
 
@@ -531,7 +527,7 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         t = time.perf_counter()
         # the workers parse, map and validate; reasoning is one pass in the parent, below
         for r in _source_errors_as_build_errors(
-                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep, rules=None)):
+                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep)):
             _load_document(st, r, u)
             res.docs.append(r)
             res.built.append(r.slug)
@@ -593,7 +589,7 @@ def _source_errors_as_build_errors(results: Iterator[DocResult]) -> Iterator[Doc
 
 def _reused(e: dict) -> DocResult:
     return DocResult(e["slug"], e["path"], e["sha256"], Report([Result(**r) for r in e["results"]]),
-                     dict(e["counts"]), inferred_cache=e.get("inferred_cache"), reused=True)
+                     dict(e["counts"]), reused=True)
 
 
 def _counts(res: BuildResult, st: ox.Store) -> dict:

@@ -1,6 +1,8 @@
 """Map the document model to RDF (ARCHITECTURE.md, "Vocabulary").
 
-One rdflib graph per source document: the asserted graph.  Citations are asserted
+One graph per source document: the asserted graph, recorded by :class:`Mapper` as plain
+terms and written as N-Triples for the build (:func:`mapped`) or as an rdflib graph
+(:func:`map_document`) — the same triples either way.  Citations are asserted
 at the most specific level the text gives (``clause cito:cites version``); the
 roll-up to sections, versions and works, and inverse links, are inferred by
 :mod:`pipeline.reason` from the ontology's property-chain and inverse axioms.
@@ -13,16 +15,139 @@ but they never count as the version citing anything.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import namespace as _rdflib_ns
 
+from . import vocab
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
 from .reference import aliases, sdg as sdg_reference
 from .registry import plausible_resolution_number, registry_for, status_of
 from .settings import Settings
 from .uris import URIs, undocs
-from .vocab import CITO, DCTERMS, ELI, PROV, RG, concept
+
+
+# -- terms -------------------------------------------------------------------------------
+# The mapper records its triples with light terms: an IRI is a plain ``str``, a literal the
+# tuple ``(lexical form, language or None, datatype IRI or None)`` exactly as the rdflib
+# literal the code used to build would have them.  rdflib and pyoxigraph terms are made only
+# at the end, once per distinct term: :meth:`Mapper.ntriples` for the build (pyoxigraph, no
+# rdflib), :meth:`Mapper.graph` for the callers that want an rdflib graph (:func:`map_document`).
+
+
+class _IRIs:
+    """The terms of an rdflib namespace as plain ``str`` IRIs (a closed ``DefinedNamespace``
+    still raises on a misspelt term)."""
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        iri = str(getattr(self._ns, name))
+        setattr(self, name, iri)
+        return iri
+
+
+RG, ELI, CITO = _IRIs(vocab.RG), _IRIs(vocab.ELI), _IRIs(vocab.CITO)
+DCTERMS, PROV = _IRIs(vocab.DCTERMS), _IRIs(vocab.PROV)
+RDF, RDFS, SKOS, XSD = (_IRIs(_rdflib_ns.RDF), _IRIs(_rdflib_ns.RDFS), _IRIs(_rdflib_ns.SKOS),
+                        _IRIs(_rdflib_ns.XSD))
+_XSD_INTEGER, _XSD_STRING = XSD.integer, XSD.string
+
+
+@lru_cache(maxsize=None)
+def concept(scheme: str, code: str) -> str:
+    """:func:`pipeline.vocab.concept` as a plain ``str`` IRI."""
+    return str(vocab.concept(scheme, code))
+
+
+def iri(value) -> str:
+    """An IRI as the mapper records it (a plain ``str``)."""
+    return str(value)
+
+
+def lit(value, lang: str | None = None, datatype: str | None = None) -> tuple:
+    """A literal as the mapper records it: ``(lexical, language, datatype)``, the lexical form,
+    language and datatype of ``rdflib.Literal(value, lang=lang, datatype=datatype)``."""
+    if datatype is None:
+        t = type(value)
+        if t is str and (lang is None or lang == "en"):
+            return (value, lang, None)
+        if t is int and lang is None:
+            return (str(value), None, _XSD_INTEGER)
+    return _rdflib_literal(value, lang, datatype)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _rdflib_literal(value, lang, datatype) -> tuple:
+    """What rdflib makes of any other literal (gYear, booleans, …): exact, and rare enough to cache."""
+    term = Literal(value, lang=lang, datatype=datatype)
+    return (str(term), term.language, str(term.datatype) if term.datatype is not None else None)
+
+
+def _ox_term(term):
+    """A recorded term → pyoxigraph, as :func:`pipeline.store.to_ox` converts the rdflib term."""
+    if type(term) is str:
+        return ox.NamedNode(term)
+    lexical, lang, datatype = term
+    if lang:
+        return ox.Literal(lexical, language=lang)
+    if datatype is not None:
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    return ox.Literal(lexical)
+
+
+def _rdflib_term(term):
+    """A recorded term → the rdflib term the mapper used to add."""
+    if type(term) is str:
+        return URIRef(term)
+    lexical, lang, datatype = term
+    return Literal(lexical, lang=lang, datatype=datatype)
+
+
+def _rdflib_from_ox(term):
+    """A pyoxigraph term → rdflib, the inverse of :func:`pipeline.store.to_ox`."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with the prefixes of the document graphs bound."""
+    g = Graph()
+    for prefix, ns in (("rg", vocab.RG._NS), ("eli", vocab.ELI._NS), ("cito", vocab.CITO._NS),
+                       ("dcterms", _rdflib_ns.DCTERMS), ("prov", _rdflib_ns.PROV), ("skos", _rdflib_ns.SKOS)):
+        g.bind(prefix, ns)
+    return g
+
+
+def graph_of_ntriples(data: bytes) -> Graph:
+    """N-Triples (as the build makes them, :meth:`Mapper.ntriples`) → the rdflib graph
+    :func:`map_document` gives for the same document (parsed by pyoxigraph)."""
+    g = new_graph()
+    cache: dict = {}
+
+    def conv(t):
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = _rdflib_from_ox(t)
+        return r
+
+    add = g.add
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    return g
+
 
 BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA", "ra": "Radiocommunication Assembly",
               "council": "Council", "wrc": "WRC", "wcit": "WCIT", "wtpf": "WTPF"}
@@ -34,95 +159,192 @@ INSTRUMENT_KINDS = ("recommendation", "supplement", "itu-decision", "wtpf-opinio
 
 
 class Mapper:
+    """Maps one document model to triples (:meth:`run` → rdflib graph; :meth:`collect`, then
+    :meth:`ntriples` → N-Triples for the build, without rdflib)."""
+
     def __init__(self, doc: SourceDocument | None, settings: Settings):
         """``doc`` None: a mapper for looking up citation targets only (:func:`target_uri`)."""
         self.doc = doc
         self.u = URIs(settings.base)
-        self.g = Graph()
-        for prefix, ns in (("rg", RG._NS), ("eli", ELI._NS), ("cito", CITO._NS), ("dcterms", DCTERMS), ("prov", PROV),
-                           ("skos", SKOS)):
-            self.g.bind(prefix, ns)
-        self.doc_uri = URIRef(self.u.document(doc.slug)) if doc is not None else None
+        #: the triples, in insertion order, of light terms (see :func:`lit`)
+        self.triples: dict[tuple, None] = {}
+        #: objects per subject of the predicates the mapper looks up (rdf:type, eli:is_part_of)
+        self._index: dict[str, dict[str, list]] = {RDF.type: {}, ELI.is_part_of: {}}
+        self.doc_uri = iri(self.u.document(doc.slug)) if doc is not None else None
         self.findings: list[Finding] = list(doc.findings) if doc is not None else []
         self.registry = registry_for([doc]) if doc is not None else None
-        self._described: set[URIRef] = set()
+        self._described: set[str] = set()
+        self._collected = False
+
+    # -- triples ---------------------------------------------------------------
+    def add(self, s: str, p: str, o) -> None:
+        t = (s, p, o)
+        if t not in self.triples:
+            self.triples[t] = None
+            idx = self._index.get(p)
+            if idx is not None:
+                idx.setdefault(s, []).append(o)
+
+    def remove(self, s: str, p: str, o) -> None:
+        t = (s, p, o)
+        if t in self.triples:
+            del self.triples[t]
+            idx = self._index.get(p)
+            if idx is not None:
+                idx[s].remove(o)
+                if not idx[s]:
+                    del idx[s]
+
+    def value(self, s: str, p: str):
+        """The first object of ``s p ?o`` (as ``rdflib.Graph.value``), for the indexed predicates."""
+        objs = self._index[p].get(s)
+        return objs[0] if objs else None
+
+    def subjects_of_type(self, cls: str) -> list[str]:
+        """The subjects typed ``cls`` (each once), e.g. the finding records."""
+        return [s for s, types in self._index[RDF.type].items() if cls in types]
+
+    def ox_triples(self) -> list[ox.Triple]:
+        """The triples as pyoxigraph triples (terms as :func:`pipeline.store.to_ox` makes them)."""
+        cache: dict = {}
+        out = []
+        Triple = ox.Triple
+        for s, p, o in self.triples:
+            S = cache.get(s)
+            if S is None:
+                S = cache[s] = _ox_term(s)
+            P = cache.get(p)
+            if P is None:
+                P = cache[p] = _ox_term(p)
+            O = cache.get(o)
+            if O is None:
+                O = cache[o] = _ox_term(o)
+            out.append(Triple(S, P, O))
+        return out
+
+    def ntriples(self) -> bytes:
+        """The triples as N-Triples: the bytes ``pyoxigraph.serialize(self.ox_triples(),
+        format=N_TRIPLES)`` gives, three times faster.
+
+        Each distinct term is written once by pyoxigraph (``str`` of a pyoxigraph term is its
+        N-Triples form, the one its serialiser writes); the lines are joined here rather
+        than by building one ``ox.Triple`` per triple (``tests/test_mapping_terms.py``
+        checks the bytes are the same).
+        """
+        cache: dict = {}
+        lines = []
+        append = lines.append
+        for s, p, o in self.triples:
+            S = cache.get(s)
+            if S is None:
+                S = cache[s] = str(_ox_term(s))
+            P = cache.get(p)
+            if P is None:
+                P = cache[p] = str(_ox_term(p))
+            O = cache.get(o)
+            if O is None:
+                O = cache[o] = str(_ox_term(o))
+            append(f"{S} {P} {O} .\n")
+        return "".join(lines).encode("utf-8")
+
+    def graph(self, subjects: set[str] | None = None) -> Graph:
+        """The triples as an rdflib graph (``subjects``: only the triples about those)."""
+        g = new_graph()
+        cache: dict = {}
+
+        def conv(t):
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = _rdflib_term(t)
+            return r
+
+        add = g.add
+        for s, p, o in self.triples:
+            if subjects is None or s in subjects:
+                add((conv(s), conv(p), conv(o)))
+        return g
 
     # -- helpers ---------------------------------------------------------------
-    def add(self, s, p, o):
-        self.g.add((s, p, o))
-
-    def span(self, node: URIRef, span: Span) -> None:
-        self.add(node, RG.lineStart, Literal(span.line_start))
-        self.add(node, RG.lineEnd, Literal(span.line_end))
-        self.add(node, RG.charStart, Literal(span.char_start))
-        self.add(node, RG.charEnd, Literal(span.char_end))
+    def span(self, node: str, span: Span) -> None:
+        self.add(node, RG.lineStart, lit(span.line_start))
+        self.add(node, RG.lineEnd, lit(span.line_end))
+        self.add(node, RG.charStart, lit(span.char_start))
+        self.add(node, RG.charEnd, lit(span.char_end))
         self.add(node, PROV.wasDerivedFrom, self.doc_uri)
 
-    def work(self, body: str, number: str) -> URIRef:
-        w = URIRef(self.u.resolution(body, number))
+    def work(self, body: str, number: str) -> str:
+        w = iri(self.u.resolution(body, number))
         if w not in self._described:
             self._described.add(w)
             self.add(w, RDF.type, RG.Resolution)
             self.add(w, RG.body, concept("body", body))
-            self.add(w, ELI.number, Literal(number))
+            self.add(w, ELI.number, lit(number))
             name = f"Resolution ITU-R {number}" if body == "ra" else f"Resolution {number}"
-            self.add(w, DCTERMS.identifier, Literal(f"{BODY_NAMES[body]} {name}" if body != "ra" else name))
-            self.add(w, RDFS.label, Literal(f"{name} ({BODY_NAMES[body]})", lang="en"))
+            self.add(w, DCTERMS.identifier, lit(f"{BODY_NAMES[body]} {name}" if body != "ra" else name))
+            self.add(w, RDFS.label, lit(f"{name} ({BODY_NAMES[body]})", lang="en"))
         return w
 
-    def version(self, work: URIRef, rev: Revision, status: str, label: str) -> URIRef:
-        v = URIRef(self.u.version_of_work(str(work), rev.place, rev.year))
+    def version(self, work: str, rev: Revision, status: str, label: str) -> str:
+        v = iri(self.u.version_of_work(str(work), rev.place, rev.year))
         if v not in self._described:
             self._described.add(v)
             self.add(v, RDF.type, RG.ResolutionVersion)
             self.add(v, DCTERMS.isVersionOf, work)
             self.add(work, DCTERMS.hasVersion, v)
-            self.add(v, RG.place, Literal(rev.place))
-            self.add(v, RG.year, Literal(rev.year, datatype=XSD.gYear))
-            self.add(v, RDFS.label, Literal(f"{label} ({rev})", lang="en"))
+            self.add(v, RG.place, lit(rev.place))
+            self.add(v, RG.year, lit(rev.year, datatype=XSD.gYear))
+            self.add(v, RDFS.label, lit(f"{label} ({rev})", lang="en"))
             self.add(v, RG.status, concept("text-status", status))
         elif status == "proposed-text":
-            self.g.remove((v, RG.status, concept("text-status", "referenced")))
+            self.remove(v, RG.status, concept("text-status", "referenced"))
             self.add(v, RG.status, concept("text-status", "proposed-text"))
         return v
 
     # -- document --------------------------------------------------------------
-    def run(self) -> Graph:
+    def collect(self) -> "Mapper":
+        """Map the document (once): its triples are then in :attr:`triples`."""
+        if self._collected:
+            return self
+        self._collected = True
         d = self.doc
         self.add(self.doc_uri, RDF.type, RG.SourceDocument)
-        self.add(self.doc_uri, DCTERMS.title, Literal(d.title, lang="en"))
-        self.add(self.doc_uri, RG.sha256, Literal(d.sha256))
-        self.add(self.doc_uri, DCTERMS.source, Literal(d.path.split("/")[-1]))
+        self.add(self.doc_uri, DCTERMS.title, lit(d.title, lang="en"))
+        self.add(self.doc_uri, RG.sha256, lit(d.sha256))
+        self.add(self.doc_uri, DCTERMS.source, lit(d.path.split("/")[-1]))
         if d.slug == "pp18-64-add1":
-            self.add(self.doc_uri, DCTERMS.identifier, Literal("PP-18 Document 64 (Add.1)"))
-            self.add(self.doc_uri, RDFS.seeAlso, URIRef("https://www.itu.int/md/S18-PP-C-0064/en"))
+            self.add(self.doc_uri, DCTERMS.identifier, lit("PP-18 Document 64 (Add.1)"))
+            self.add(self.doc_uri, RDFS.seeAlso, iri("https://www.itu.int/md/S18-PP-C-0064/en"))
         for p in d.proposals:
             self.proposal(p)
         for n, f in enumerate(self.findings, start=1):
             self.finding(n, f)
-        return self.g
+        return self
+
+    def run(self) -> Graph:
+        """Map the document: its asserted graph, as an rdflib graph."""
+        return self.collect().graph()
 
     def proposal(self, p: Proposal) -> None:
-        pu = URIRef(self.u.proposal(p.symbol))
+        pu = iri(self.u.proposal(p.symbol))
         self.add(self.doc_uri, DCTERMS.hasPart, pu)
         self.add(pu, DCTERMS.isPartOf, self.doc_uri)
         self.add(pu, RDF.type, RG.Proposal)
-        self.add(pu, DCTERMS.identifier, Literal(p.symbol))
-        self.add(pu, RDFS.label, Literal(f"Proposal {p.symbol} ({p.action})", lang="en"))
+        self.add(pu, DCTERMS.identifier, lit(p.symbol))
+        self.add(pu, RDFS.label, lit(f"Proposal {p.symbol} ({p.action})", lang="en"))
         self.add(pu, RG.action, concept("action", p.action))
         if p.anchor:
-            self.add(pu, RG.anchor, Literal(p.anchor))
+            self.add(pu, RG.anchor, lit(p.anchor))
         if p.summary:
-            self.add(pu, RG.summary, Literal(p.summary, lang="en"))
+            self.add(pu, RG.summary, lit(p.summary, lang="en"))
         if p.reasons:
-            self.add(pu, RG.reasons, Literal(p.reasons, lang="en"))
+            self.add(pu, RG.reasons, lit(p.reasons, lang="en"))
         self.span(pu, p.span)
         for c in p.citations:
             self.cite(pu, c, None, n=None)
         if p.target_kind in ("constitution", "convention"):
-            inst = URIRef(self.u.instrument("instrument", "itu", p.target_kind))
+            inst = iri(self.u.instrument("instrument", "itu", p.target_kind))
             self.add(inst, RDF.type, RG.Instrument)
-            self.add(inst, DCTERMS.title, Literal(f"{p.target_kind.capitalize()} of the International Telecommunication Union", lang="en"))
+            self.add(inst, DCTERMS.title, lit(f"{p.target_kind.capitalize()} of the International Telecommunication Union", lang="en"))
             self.add(pu, RG.concerns, inst)
             return
         r = p.resolution
@@ -130,19 +352,19 @@ class Mapper:
             return
         self.resolution(pu, p, r)
 
-    def resolution(self, pu: URIRef, p: Proposal, r: ResolutionText) -> None:
+    def resolution(self, pu: str, p: Proposal, r: ResolutionText) -> None:
         if r.number is None:
-            work = URIRef(self.u.draft(r.body, r.draft_label))
+            work = iri(self.u.draft(r.body, r.draft_label))
             self.add(work, RDF.type, RG.DraftResolution)
             self.add(work, RG.body, concept("body", r.body))
-            self.add(work, DCTERMS.identifier, Literal(f"Draft new resolution [{r.draft_label}]"))
-            self.add(work, RDFS.label, Literal(f"Draft new resolution [{r.draft_label}]", lang="en"))
+            self.add(work, DCTERMS.identifier, lit(f"Draft new resolution [{r.draft_label}]"))
+            self.add(work, RDFS.label, lit(f"Draft new resolution [{r.draft_label}]", lang="en"))
             label = f"Draft new resolution [{r.draft_label}]"
         else:
             work = self.work(r.body, r.number)
             label = f"Resolution {r.number}"
         if r.title:
-            self.add(work, DCTERMS.title, Literal(r.title, lang="en"))
+            self.add(work, DCTERMS.title, lit(r.title, lang="en"))
         self.add(pu, RG.concerns, work)
         if r.suppressed:
             # SUP: the proposal concerns the version in force; nothing new is proposed
@@ -157,8 +379,8 @@ class Mapper:
         v = self.version(work, r.new_revision, "proposed-text", label)
         self.add(v, RG.proposedIn, pu)
         if r.title:
-            self.add(v, DCTERMS.title, Literal(r.title, lang="en"))
-        self.add(v, DCTERMS.identifier, Literal(f"{label} ({r.new_revision})"))
+            self.add(v, DCTERMS.title, lit(r.title, lang="en"))
+        self.add(v, DCTERMS.identifier, lit(f"{label} ({r.new_revision})"))
         if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
             old = self.version(work, r.old_revision, "referenced", label)
             self.add(v, PROV.wasRevisionOf, old)
@@ -169,13 +391,13 @@ class Mapper:
         for i, s in enumerate(r.sections, start=1):
             self.section(v, s, i)
         for i, a in enumerate(r.annexes, start=1):
-            au = URIRef(f"{v}/{a.key}")
+            au = iri(f"{v}/{a.key}")
             self.add(au, RDF.type, RG.Annex)
             self.add(v, ELI.has_part, au)
             self.add(au, ELI.is_part_of, v)
-            self.add(au, RG.position, Literal(len(r.sections) + i))
-            self.add(au, DCTERMS.title, Literal(a.title or a.heading, lang="en"))
-            self.add(au, RDFS.label, Literal(a.heading, lang="en"))
+            self.add(au, RG.position, lit(len(r.sections) + i))
+            self.add(au, DCTERMS.title, lit(a.title or a.heading, lang="en"))
+            self.add(au, RDFS.label, lit(a.heading, lang="en"))
             self.span(au, a.span)
             if r.only_part == a.key:
                 self.add(pu, RG.proposesText, au)
@@ -185,31 +407,31 @@ class Mapper:
             if a.plan is not None:
                 self.plan(au, a.plan)
 
-    def plan(self, annex: URIRef, plan) -> None:
+    def plan(self, annex: str, plan) -> None:
         """The strategic plan as a SKOS concept scheme; goals map to the SDG targets and
         indicators they serve (``skos:relatedMatch``, the plan's own linkage table)."""
         u = self.u
-        scheme = URIRef(f"{self.u.base}id/strategic-plan/{plan.period}")
+        scheme = iri(f"{self.u.base}id/strategic-plan/{plan.period}")
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, SKOS.prefLabel, Literal(f"ITU Strategic Plan {plan.period}", lang="en"))
+        self.add(scheme, SKOS.prefLabel, lit(f"ITU Strategic Plan {plan.period}", lang="en"))
         self.add(scheme, DCTERMS.source, annex)
         self.add(scheme, PROV.wasDerivedFrom, self.doc_uri)
         ref = sdg_reference()
-        by_code = {(i.kind, i.code): URIRef(u.strategic_plan(plan.period, i.kind, i.code)) for i in plan.items}
+        by_code = {(i.kind, i.code): iri(u.strategic_plan(plan.period, i.kind, i.code)) for i in plan.items}
         for kind in ("goal", "target", "objective", "outcome", "output"):
-            coll = URIRef(f"{scheme}/{kind}")
+            coll = iri(f"{scheme}/{kind}")
             self.add(coll, RDF.type, SKOS.Collection)
-            self.add(coll, SKOS.prefLabel, Literal(f"{kind.capitalize()}s of the ITU Strategic Plan {plan.period}", lang="en"))
+            self.add(coll, SKOS.prefLabel, lit(f"{kind.capitalize()}s of the ITU Strategic Plan {plan.period}", lang="en"))
         parent_kind = {"target": "goal", "outcome": "objective", "output": "objective"}
         for i in plan.items:
             c = by_code[(i.kind, i.code)]
             self.add(c, RDF.type, SKOS.Concept)
             self.add(c, SKOS.inScheme, scheme)
-            self.add(URIRef(f"{scheme}/{i.kind}"), SKOS.member, c)
-            self.add(c, SKOS.notation, Literal(i.code))
+            self.add(iri(f"{scheme}/{i.kind}"), SKOS.member, c)
+            self.add(c, SKOS.notation, lit(i.code))
             label = {"goal": f"Goal {i.code}: {i.title}", "objective": f"{i.code} {i.title}"}.get(i.kind, f"{i.kind.capitalize()} {i.code}")
-            self.add(c, SKOS.prefLabel, Literal(label, lang="en"))
-            self.add(c, SKOS.definition, Literal(i.text, lang="en"))
+            self.add(c, SKOS.prefLabel, lit(label, lang="en"))
+            self.add(c, SKOS.definition, lit(i.text, lang="en"))
             if i.kind in ("goal", "objective"):
                 self.add(scheme, SKOS.hasTopConcept, c)
             parent = by_code.get((parent_kind.get(i.kind, ""), i.parent or ""))
@@ -223,78 +445,78 @@ class Mapper:
                         self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG {level} {code}, "
                                                      "which the 2019 SDG framework does not have", code, i.span))
                     else:
-                        self.add(c, SKOS.relatedMatch, URIRef(e.uri))
+                        self.add(c, SKOS.relatedMatch, iri(e.uri))
 
-    def section(self, parent: URIRef, s: Section, pos: int) -> None:
-        su = URIRef(f"{parent}/{s.key}")
+    def section(self, parent: str, s: Section, pos: int) -> None:
+        su = iri(f"{parent}/{s.key}")
         self.add(su, RDF.type, RG.Section)
         self.add(parent, ELI.has_part, su)
         self.add(su, ELI.is_part_of, parent)
-        self.add(su, RG.verbPhrase, Literal(s.verb_phrase, lang="en"))
-        self.add(su, RDFS.label, Literal(s.verb_phrase, lang="en"))
+        self.add(su, RG.verbPhrase, lit(s.verb_phrase, lang="en"))
+        self.add(su, RDFS.label, lit(s.verb_phrase, lang="en"))
         if s.verb != "text":
             self.add(su, RG.verb, concept("verb", s.verb))
         self.add(su, RG.sectionKind, concept("section-kind", s.kind))
-        self.add(su, RG.position, Literal(pos))
+        self.add(su, RG.position, lit(pos))
         for a in s.addressees:
             self.add(su, RG.addressee, concept("addressee", a))
         self.span(su, s.span)
         for c in s.clauses:
             self.clause(su, c, s)
 
-    def clause(self, parent: URIRef, c: Clause, s: Section) -> None:
-        cu = URIRef(f"{str(parent).rsplit('/', 0)[0]}/{c.key.rsplit('-', 0)[0]}") if False else URIRef(self._clause_uri(parent, c))
+    def clause(self, parent: str, c: Clause, s: Section) -> None:
+        cu = iri(self._clause_uri(parent, c))
         self.add(cu, RDF.type, RG.Clause)
         self.add(parent, ELI.has_part, cu)
         self.add(cu, ELI.is_part_of, parent)
         if c.label:
-            self.add(cu, ELI.number, Literal(c.label))
+            self.add(cu, ELI.number, lit(c.label))
         if c.printed_label and c.printed_label != "•":
-            self.add(cu, RG.printedLabel, Literal(c.printed_label))
+            self.add(cu, RG.printedLabel, lit(c.printed_label))
         if c.former_label:
-            self.add(cu, RG.formerLabel, Literal(c.former_label))
+            self.add(cu, RG.formerLabel, lit(c.former_label))
         self.add(cu, RG.labelChange, concept("label-change", c.label_change))
-        self.add(cu, RG.text, Literal(c.text, lang="en"))
-        self.add(cu, RG.position, Literal(c.position))
-        self.add(cu, RDFS.label, Literal(f"{s.verb_phrase} {c.label or c.printed_label or ''}".strip(), lang="en"))
+        self.add(cu, RG.text, lit(c.text, lang="en"))
+        self.add(cu, RG.position, lit(c.position))
+        self.add(cu, RDFS.label, lit(f"{s.verb_phrase} {c.label or c.printed_label or ''}".strip(), lang="en"))
         self.span(cu, c.span)
         for n, cit in enumerate(c.citations, start=1):
             self.cite(cu, cit, s, n)
         for fn in c.footnotes:
-            fu = URIRef(f"{cu}/footnote-{fn.ref}")
+            fu = iri(f"{cu}/footnote-{fn.ref}")
             self.add(fu, RDF.type, RG.Footnote)
             self.add(cu, RG.footnote, fu)
             self.add(fu, ELI.is_part_of, cu)
-            self.add(fu, RG.printedLabel, Literal(fn.mark))
-            self.add(fu, RG.text, Literal(fn.text, lang="en"))
+            self.add(fu, RG.printedLabel, lit(fn.mark))
+            self.add(fu, RG.text, lit(fn.text, lang="en"))
             self.span(fu, fn.span)
         for ref in c.references:
             if ref.status != "current" or ref.target_section is None:
                 continue
             if ref.target_section.startswith("annex"):
-                target = URIRef(f"{self._version}/{ref.target_section}")
+                target = iri(f"{self._version}/{ref.target_section}")
             elif ref.target_key:
-                target = URIRef(f"{self._version}/{ref.target_section}/{ref.target_key}")
+                target = iri(f"{self._version}/{ref.target_section}/{ref.target_key}")
             elif ref.label is None:
-                target = URIRef(f"{self._version}/{ref.target_section}")   # "bearing in mind above": the section
+                target = iri(f"{self._version}/{ref.target_section}")   # "bearing in mind above": the section
             else:
                 continue
             self.add(cu, RG.refersTo, target)
         for child in c.children:
             self.clause_child(cu, child, s)
 
-    def clause_child(self, parent: URIRef, c: Clause, s: Section) -> None:
+    def clause_child(self, parent: str, c: Clause, s: Section) -> None:
         self.clause(parent, c, s)
 
-    def _clause_uri(self, parent: URIRef, c: Clause) -> str:
+    def _clause_uri(self, parent: str, c: Clause) -> str:
         # children keys already carry their parent's key as prefix ("2-iii"); they hang off the section
         p = str(parent)
-        if "-" in c.key and self.g.value(parent, RDF.type) == RG.Clause:
+        if "-" in c.key and self.value(parent, RDF.type) == RG.Clause:
             p = p.rsplit("/", 1)[0]
         return f"{p}/{c.key}"
 
     # -- citations ---------------------------------------------------------------
-    def target(self, c: Citation) -> URIRef | None:
+    def target(self, c: Citation) -> str | None:
         if c.kind == "itu-resolution":
             body, number = c.key
             if body == "unknown" or (number.isdigit() and not plausible_resolution_number(body, number)):
@@ -316,41 +538,41 @@ class Mapper:
                 self.findings.append(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
                                              c.printed, c.span))
                 return None
-            return URIRef(entry.uri)
+            return iri(entry.uri)
         return None
 
-    def _un_document(self, symbol: str) -> URIRef:
+    def _un_document(self, symbol: str) -> str:
         """A UN document by its symbol (``A/RES/70/1``, ``JIU/REP/2016/1``), described once."""
-        t = URIRef(self.u.un(symbol))
+        t = iri(self.u.un(symbol))
         if t not in self._described:
             self._described.add(t)
             is_res = "/RES/" in symbol
             self.add(t, RDF.type, RG.UNResolution if is_res else RG.UNDocument)
-            self.add(t, DCTERMS.identifier, Literal(symbol))
-            self.add(t, RDFS.label, Literal(symbol))
-            self.add(t, RDFS.seeAlso, URIRef(undocs(symbol.replace(" ", ""))))
+            self.add(t, DCTERMS.identifier, lit(symbol))
+            self.add(t, RDFS.label, lit(symbol))
+            self.add(t, RDFS.seeAlso, iri(undocs(symbol.replace(" ", ""))))
             title = next((a.title for a in aliases() if a.kind == "un" and a.target == symbol and a.title), None)
             if title:
-                self.add(t, DCTERMS.title, Literal(title, lang="en"))
+                self.add(t, DCTERMS.title, lit(title, lang="en"))
             organ = ("ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/")
                      else "jiu" if symbol.startswith("JIU/") else "unga")
             if organ != "jiu":
                 self.add(t, RG.body, concept("body", organ))
         return t
 
-    def _thing(self, uri: str, label: str, whole: URIRef | None = None) -> URIRef:
-        t = URIRef(uri)
+    def _thing(self, uri: str, label: str, whole: str | None = None) -> str:
+        t = iri(uri)
         if t not in self._described:
             self._described.add(t)
             self.add(t, RDF.type, RG.Instrument)
-            self.add(t, DCTERMS.identifier, Literal(label))
-            self.add(t, RDFS.label, Literal(label, lang="en"))
+            self.add(t, DCTERMS.identifier, lit(label))
+            self.add(t, RDFS.label, lit(label, lang="en"))
             if whole is not None:
                 self.add(t, ELI.is_part_of, whole)
                 self.add(whole, ELI.has_part, t)
         return t
 
-    def instrument(self, c: Citation) -> URIRef | None:
+    def instrument(self, c: Citation) -> str | None:
         """Other instruments: Recommendations, decisions, WTPF opinions, Council documents,
         the Constitution and Convention and their provisions, WSIS outcome documents and
         their paragraphs, the Radio Regulations and the ITRs."""
@@ -370,7 +592,7 @@ class Mapper:
             work = self._thing(u.instrument("decision", body, number), f"Decision {number} ({BODY_NAMES[body]})")
             if c.revision is None:
                 return work
-            v = URIRef(u.version_of_work(str(work), c.revision.place, c.revision.year))
+            v = iri(u.version_of_work(str(work), c.revision.place, c.revision.year))
             if v not in self._described:
                 self._thing(str(v), f"Decision {number} ({c.revision})")
                 self.add(v, DCTERMS.isVersionOf, work)
@@ -464,7 +686,7 @@ class Mapper:
             return plan
         return None
 
-    def cite(self, citing: URIRef, c: Citation, s: Section | None, n: int | None) -> None:
+    def cite(self, citing: str, c: Citation, s: Section | None, n: int | None) -> None:
         t = self.target(c)
         if t is None:
             status, candidates = status_of(c, self.registry)
@@ -486,16 +708,16 @@ class Mapper:
             return
         if c.status in ("current", "inserted"):
             self.add(citing, CITO.cites, t)
-            whole = self.g.value(t, ELI.is_part_of) if c.kind in INSTRUMENT_KINDS else None
+            whole = self.value(t, ELI.is_part_of) if c.kind in INSTRUMENT_KINDS else None
             if whole is not None:
                 self.add(citing, CITO.cites, whole)  # citing § 50 of the Tunis Agenda cites the Tunis Agenda
         if n is None:
             return
-        rec = URIRef(self.u.citation(str(citing), n))
+        rec = iri(self.u.citation(str(citing), n))
         self.add(rec, RDF.type, CITO.Citation)
         self.add(rec, CITO.hasCitingEntity, citing)
         self.add(rec, CITO.hasCitedEntity, t)
-        self.add(rec, RG.citedAs, Literal(c.printed))
+        self.add(rec, RG.citedAs, lit(c.printed))
         self.add(rec, RG.status, concept("text-status", c.status))
         status, candidates = status_of(c, self.registry)
         self.add(rec, RG.resolutionStatus, concept("citation-status", status))
@@ -506,17 +728,17 @@ class Mapper:
         if s is not None and s.verb != "text":
             self.add(rec, RG.verb, concept("verb", s.verb))
         if c.note:
-            self.add(rec, RDFS.comment, Literal(c.note, lang="en"))
+            self.add(rec, RDFS.comment, lit(c.note, lang="en"))
         self.span(rec, c.span)
 
     def finding(self, n: int, f: Finding) -> None:
-        fu = URIRef(self.u.finding(self.doc.slug, n))
+        fu = iri(self.u.finding(self.doc.slug, n))
         self.add(fu, RDF.type, RG.Finding)
         self.add(fu, RG.findingKind, concept("finding-kind", f.kind))
-        self.add(fu, RG.message, Literal(f.message, lang="en"))
-        self.add(fu, RG.quote, Literal(f.quote))
+        self.add(fu, RG.message, lit(f.message, lang="en"))
+        self.add(fu, RG.quote, lit(f.quote))
         self.add(fu, RG.about, self.doc_uri)
-        self.add(fu, RDFS.label, Literal(f"{f.kind} at line {f.span.line_start}", lang="en"))
+        self.add(fu, RDFS.label, lit(f"{f.kind} at line {f.span.line_start}", lang="en"))
         self.span(fu, f.span)
 
 
@@ -531,3 +753,10 @@ def target_uri(c: Citation, settings: Settings) -> str | None:
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:
     """The asserted graph of one source document."""
     return Mapper(doc, settings).run()
+
+
+def mapped(doc: SourceDocument, *, settings: Settings) -> Mapper:
+    """One source document mapped, without rdflib: :meth:`Mapper.ntriples` is its asserted
+    graph as N-Triples (the same triples as :func:`map_document`), :meth:`Mapper.graph` the
+    rdflib graph when one is needed after all."""
+    return Mapper(doc, settings).collect()

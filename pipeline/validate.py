@@ -347,9 +347,18 @@ def finding_results(graph: Graph, doc=None, *, settings: Settings) -> list[Resul
     :class:`~pipeline.model.SourceDocument`), whose findings the mapping numbers first and
     in order (``URIs.finding(slug, n)``); findings the mapping adds and records whose
     ``doc`` is not given are warnings.
+
+    ``graph`` may also be the :class:`pipeline.mapping.Mapper` that mapped the document (the
+    build): then only the triples about the finding records become rdflib terms.
     """
     from .uris import URIs
     from .vocab import concept
+    if not isinstance(graph, Graph):
+        # every triple read below is about a finding record: rg:Finding, or numbered after doc's findings
+        about = set(graph.subjects_of_type(str(RG.Finding)))
+        if doc is not None:
+            about.update(URIs(settings.base).finding(doc.slug, n) for n in range(1, len(doc.findings) + 1))
+        graph = graph.graph(about)
     sev: dict[str, str] = {}
     if doc is not None:
         u = URIs(settings.base)

@@ -1,0 +1,102 @@
+"""The build maps without rdflib (pipeline.mapping.Mapper records light terms and writes
+N-Triples itself); these tests hold it to the rdflib graph :func:`map_document` gives.
+
+Our document graphs have no blank nodes, so "the same graph" is "the same set of
+pyoxigraph triples", with terms converted as :func:`pipeline.store.to_ox` converts them.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal
+from rdflib import namespace as rdflib_ns
+
+from pipeline import build, store as store_mod
+from pipeline.mapping import Mapper, _ox_term, _rdflib_term, lit, map_document, mapped
+from pipeline.parse import read_source
+from pipeline.settings import PROJECT_ROOT, Settings
+from pipeline.validate import finding_results
+
+SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"   # as in tests/conftest.py
+SETTINGS = Settings(base="http://127.0.0.1:8000/")
+
+
+def ox_set(g) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in store_mod.graph_quads(g, "urn:x-test:unused")}
+
+
+def nt_set(data: bytes) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+
+
+@pytest.fixture(scope="module")
+def seed_built():
+    text, sha = read_source(SEED)
+    return build.build_document(str(SEED), text, sha, SETTINGS, keep=True)
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_built):
+    return map_document(seed_built.doc, settings=SETTINGS)
+
+
+def test_build_ntriples_are_map_documents_graph(seed_built, seed_graph):
+    triples = nt_set(seed_built.ntriples)
+    assert len(triples) == len(seed_graph) > 30000
+    assert triples == ox_set(seed_graph)
+    assert len(seed_built.ntriples.splitlines()) == len(triples)      # each triple written once
+    assert not any(isinstance(t, ox.BlankNode) for tr in triples for t in (tr.subject, tr.object))
+
+
+def test_ntriples_are_what_pyoxigraph_serialises(seed_built):
+    m = mapped(seed_built.doc, settings=SETTINGS)
+    assert m.ntriples() == ox.serialize(m.ox_triples(), format=ox.RdfFormat.N_TRIPLES) == seed_built.ntriples
+    assert build.ntriples_of(m) == m.ntriples()
+
+
+def test_kept_graph_is_map_documents_graph(seed_built, seed_graph):
+    assert set(seed_built.graph) == set(seed_graph)
+    assert dict(seed_built.graph.namespaces())["rg"] == dict(seed_graph.namespaces())["rg"]
+
+
+def test_findings_and_counts_same_from_mapper_and_graph(seed_built, seed_graph):
+    doc = seed_built.doc
+    m = mapped(doc, settings=SETTINGS)
+    fast = finding_results(m, doc, settings=SETTINGS)
+    slow = finding_results(seed_graph, doc, settings=SETTINGS)
+    assert fast and [r.as_dict() for r in fast] == [r.as_dict() for r in slow]
+    assert {r.severity for r in fast} >= {"warning"}
+    assert [r.as_dict() for r in finding_results(m, settings=SETTINGS)] == \
+           [r.as_dict() for r in finding_results(seed_graph, settings=SETTINGS)]
+    assert build._doc_counts(doc, m) == build._doc_counts(doc, seed_graph) == seed_built.counts
+    assert seed_built.counts["findings"] == len(m.findings)
+    # the report the build made holds exactly these finding results
+    assert [r.as_dict() for r in seed_built.report.results if r.source == "finding"] == [r.as_dict() for r in fast]
+
+
+def test_mapper_run_is_map_document(seed_built, seed_graph):
+    assert set(Mapper(seed_built.doc, SETTINGS).run()) == set(seed_graph)
+
+
+@pytest.mark.parametrize("args", [
+    ("text",), ("", ), ("text", "en"), ("ça \"va\"\n\\ \u2028", "en"), (0,), (5,), (-12,), (10 ** 30,),
+    (True,), (False,), (2.5,), ("2018", None, str(rdflib_ns.XSD.gYear)), (2018, None, str(rdflib_ns.XSD.gYear)),
+    ("5", None, str(rdflib_ns.XSD.integer)), ("x", None, str(rdflib_ns.XSD.string)), ("Text", "EN"),
+])
+def test_literals_are_rdflibs(args):
+    """A recorded literal is the rdflib literal the mapper used to add, converted as to_ox does."""
+    value, lang, datatype = (args + (None, None))[:3]
+    ref = Literal(value, lang=lang, datatype=datatype)
+    mine = lit(value, lang, datatype)
+    assert _rdflib_term(mine) == ref
+    assert _ox_term(mine) == store_mod.to_ox(ref)
+    assert str(_ox_term(mine)) == ox.serialize([ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"),
+                                                          store_mod.to_ox(ref))],
+                                               format=ox.RdfFormat.N_TRIPLES).decode().split(" ", 2)[2][:-3]
+
+
+def test_distinct_literals_stay_distinct():
+    """rdflib keeps 1 and true, "5" and 5 apart; so must the mapper's de-duplication."""
+    values = [lit(1), lit(True), lit("1"), lit(1.0), lit("5"), lit(5), lit("5", "en")]
+    assert len(set(values)) == len({Literal(1), Literal(True), Literal("1"), Literal(1.0), Literal("5"), Literal(5),
+                                     Literal("5", lang="en")}) == 7
