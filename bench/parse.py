@@ -19,6 +19,7 @@ switched off here (``parse(..., limits=False)``).
 from __future__ import annotations
 
 import argparse
+import platform
 import re
 import statistics
 import time
@@ -31,6 +32,8 @@ from pipeline.settings import PROJECT_ROOT
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
 BARE = re.compile(r"^(\d+(?:\.\d+)*|[a-z]{1,2}\s?\)|[ivx]+\))\t")
 CITATION_FUNCTIONS = ("find_citations", "resolve_internal_references", "parse_revisions")
+#: steps of the parser itself, timed in the breakdown too (names in pipeline.parse)
+PARSER_FUNCTIONS = ("_structure", "_split_citations", "repair", "parse_plan")
 
 
 def bare_scan(text: str) -> int:
@@ -41,22 +44,32 @@ def bare_scan(text: str) -> int:
     return n
 
 
+_inside = [False]   # a timed function is running: calls it makes to other timed ones count as its own
+
+
 def _timed(fn):
     """``fn`` and a function that calls it, counting its (CPU) time."""
-    spent = {"cpu": 0.0}
+    spent = {"cpu": 0.0, "calls": 0}
 
     def wrapper(*a, **k):
+        if _inside[0]:
+            return fn(*a, **k)
+        _inside[0] = True
+        spent["calls"] += 1
         t = time.process_time()
         try:
             return fn(*a, **k)
         finally:
             spent["cpu"] += time.process_time() - t
+            _inside[0] = False
     return wrapper, spent
 
 
-def breakdown(text: str) -> dict[str, float]:
-    """CPU seconds of one parse, split into the citation functions and the rest."""
-    saved = {n: getattr(parse_mod, n) for n in CITATION_FUNCTIONS if hasattr(parse_mod, n)}
+def breakdown(text: str) -> dict[str, tuple[float, int]]:
+    """CPU seconds (and calls) of one parse, split into the citation functions, some steps of
+    the parser, and the rest."""
+    names = [(f"citations.{n}", n) for n in CITATION_FUNCTIONS] + [(f"parse.{n}", n) for n in PARSER_FUNCTIONS]
+    saved = {n: getattr(parse_mod, n) for _label, n in names if hasattr(parse_mod, n)}
     spent = {}
     try:
         for n, fn in saved.items():
@@ -68,9 +81,9 @@ def breakdown(text: str) -> dict[str, float]:
     finally:
         for n, fn in saved.items():
             setattr(parse_mod, n, fn)
-    out = {f"citations.{n}": s["cpu"] for n, s in spent.items()}
-    out["rest of the parser"] = total - sum(out.values())
-    out["total"] = total
+    out = {label: (spent[n]["cpu"], spent[n]["calls"]) for label, n in names if n in spent}
+    out["rest of the parser"] = (total - sum(v[0] for v in out.values()), 0)
+    out["total"] = (total, 0)
     return out
 
 
@@ -95,16 +108,20 @@ def main() -> None:
         del doc
     s_cpu, s_wall = statistics.median(x[0] for x in scans), statistics.median(x[1] for x in scans)
     p_cpu, p_wall = statistics.median(x[0] for x in parses), statistics.median(x[1] for x in parses)
-    print(f"text: {size_mb:.1f} MB ({copies} copies of the seed), {args.reps} interleaved repetitions, medians")
+    print(f"text: {size_mb:.1f} MB ({copies} copies of the seed), {args.reps} interleaved repetitions, medians "
+          f"(Python {platform.python_version()})")
     print(f"bare line scan : {s_cpu:7.2f} s CPU {size_mb / s_cpu:8.1f} MB/s   ({s_wall:.2f} s wall)")
-    print(f"resgraph parse : {p_cpu:7.2f} s CPU {size_mb / p_cpu:8.1f} MB/s   ({p_wall:.2f} s wall)")
+    print(f"resgraph parse : {p_cpu:7.2f} s CPU {size_mb / p_cpu:8.1f} MB/s   ({p_wall:.2f} s wall, "
+          f"{1000 * p_cpu / copies:.1f} ms CPU per copy of the seed)")
     print(f"ratio parse/scan: {p_cpu / s_cpu:.1f}x CPU, {p_wall / s_wall:.1f}x wall  (aim: within 5x)")
     if not args.no_breakdown:
         b = breakdown(text)
-        print("where the parse spends its CPU time (one more run):")
-        for k, v in b.items():
+        total = b["total"][0]
+        print(f"where the parse spends its CPU time (one more run, {total:.2f} s; the timers add a little):")
+        for k, (v, calls) in b.items():
             if k != "total":
-                print(f"  {k:40s} {v:7.2f} s  {100 * v / b['total']:5.1f} %   ({v / s_cpu:6.1f}x the scan)")
+                print(f"  {k:40s} {v:7.2f} s  {100 * v / total:5.1f} %   ({v / s_cpu:6.1f}x the scan)"
+                      + (f"  {calls} calls" if calls else ""))
 
 
 if __name__ == "__main__":

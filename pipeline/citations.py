@@ -34,9 +34,152 @@ from functools import lru_cache
 from typing import Callable
 
 from .model import Citation, Finding, InternalReference, Revision, Span
-from .reference import aliases, bodies_for, known_places
+from .reference import aliases, bodies_for, conferences, known_places
 
 NBSP = "\u00a0"
+
+# ----------------------------------------------------------- prefilters ---
+#
+# Most lines cite nothing, and a regular expression costs time at every position of the
+# text it scans.  Before a regex scans a text, :func:`_may_match` checks (with ``in``, at C
+# speed) the literal words that every match of that regex must contain, read from the
+# regex itself (:func:`_required`): "Resolution" for ``[Rr]esolution`` is "esolution",
+# ``Action\s+Plan|Declaration`` needs "Action" or "Declaration".  A text without them
+# cannot match, so skipping the scan changes nothing; a text with them is scanned as before.
+
+try:   # Python 3.11+
+    from re import _constants as _sre_c, _parser as _sre_p
+except ImportError:   # pragma: no cover - Python < 3.11
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_p  # type: ignore[no-redef]
+
+#: characters other than ASCII that a case-insensitive ASCII letter matches although their
+#: ``str.lower()`` is not that letter (dotted/dotless i, long s, Kelvin sign): a text holding
+#: one is always scanned by a case-insensitive regex
+_CASE_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
+_REPEATS = (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) + ((_sre_c.POSSESSIVE_REPEAT,) if hasattr(_sre_c, "POSSESSIVE_REPEAT") else ())
+
+
+def _score(clause: frozenset) -> tuple:
+    """How rarely a condition holds, roughly: long words, and digits or punctuation (rarer
+    than letters in prose: "wsis+10" before "implementation"), in few alternatives."""
+    return (min(len(x) + 3 * sum(1 for ch in x if not ch.isalpha()) for x in clause), -len(clause))
+
+
+def _cnf(items, ic: bool) -> list[frozenset]:
+    """Conditions every match of the parsed ``items`` meets: a list of sets of strings, each
+    set meaning "the matched text contains one of these" (lower-case when ``ic``).
+    Conservative: what it does not understand adds no condition."""
+    out: list[frozenset] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            out.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            ch = chr(av)
+            if ic and not ch.isascii():   # case folding beyond ASCII: not a literal to test
+                flush()
+                continue
+            run.append(ch.lower() if ic else ch)
+            continue
+        flush()
+        if op is _sre_c.SUBPATTERN:
+            _group, add, dele, sub = av
+            if not ((add | dele) & re.IGNORECASE):
+                out += _cnf(sub, ic)
+        elif op in _REPEATS:
+            lo, _hi, sub = av
+            if lo >= 1:
+                out += _cnf(sub, ic)
+        elif op is _sre_c.BRANCH:
+            alts: set = set()
+            for b in av[1]:
+                cs = _cnf(b, ic)
+                if not cs:
+                    alts = set()
+                    break
+                alts |= max(cs, key=_score)
+            if alts:
+                out.append(frozenset(alts))
+        elif getattr(_sre_c, "ATOMIC_GROUP", None) is not None and op is _sre_c.ATOMIC_GROUP:
+            out += _cnf(av, ic)
+        # anything else (classes, anchors, lookarounds, back-references): no condition
+    flush()
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _required(pattern: str, flags: int) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    """(case-insensitive?, up to three conditions, most selective first) for a regex."""
+    try:
+        parsed = _sre_p.parse(pattern, flags)
+        ic = bool(parsed.state.flags & re.IGNORECASE)
+        cnf = _cnf(list(parsed), ic)
+    except Exception:   # never let the prefilter break a scan: no condition, always scan
+        return False, ()
+    best = sorted(set(cnf), key=_score, reverse=True)[:4]
+    return ic, tuple(tuple(sorted(c, key=len, reverse=True)) for c in best)
+
+
+_FILTERS: dict[int, tuple] = {}   # id(regex) -> (regex, case-insensitive?, conditions)
+
+
+def _filter_of(rx: re.Pattern) -> tuple:
+    e = _FILTERS.get(id(rx))   # by id: hashing a compiled regex hashes its whole code
+    if e is None or e[0] is not rx:
+        if len(_FILTERS) > 4096:
+            _FILTERS.clear()
+        e = _FILTERS[id(rx)] = (rx,) + _required(rx.pattern, rx.flags)
+    return e
+
+
+def _holds(conds: tuple, text: str) -> bool:
+    """Whether ``text`` contains, for each condition, one of its strings."""
+    for cond in conds:
+        for s in cond:
+            if s in text:
+                break
+        else:
+            return False
+    return True
+
+
+def _may_match(rx: re.Pattern, text: str) -> bool:
+    """False only when ``rx`` cannot match anywhere in ``text`` (see :func:`_required`)."""
+    _rx, ic, conds = _filter_of(rx)
+    if not conds:
+        return True
+    if ic:
+        if not text.isascii() and _CASE_SPECIAL.search(text):
+            return True
+        text = text.lower()
+    return _holds(conds, text)
+
+
+def _finditer(rx: re.Pattern, text: str):
+    """``rx.finditer(text)``, skipped when the text lacks what every match needs
+    (:func:`_may_match`, inlined: this runs for every regex of every line that cites)."""
+    e = _FILTERS.get(id(rx))
+    if e is None or e[0] is not rx:
+        e = _filter_of(rx)
+    conds = e[2]
+    if conds:
+        low = text
+        if e[1]:
+            if not text.isascii() and _CASE_SPECIAL.search(text):
+                return rx.finditer(text)
+            low = text.lower()
+        for cond in conds:
+            for s in cond:
+                if s in low:
+                    break
+            else:
+                return ()
+    return rx.finditer(text)
 
 # ------------------------------------------------------------- revisions ---
 
@@ -88,7 +231,7 @@ def parse_revisions(s: str) -> tuple[Revision | None, Revision | None, list[str]
                 # 20142017"): pair them so that both are conferences that took place.
                 straight = [(split[0], y1), (split[1], y2)]
                 crossed = [(split[1], y1), (split[0], y2)]
-                known = lambda pairs: sum(1 for p, y in pairs if bodies_for(p, y))  # noqa: E731
+                known = lambda pairs: sum(1 for p, y in pairs if _bodies(p, y))  # noqa: E731
                 pairs = crossed if known(crossed) > known(straight) else straight
                 revs.append(Revision(pairs[0][0], pairs[0][1], rev))
                 revs.append(Revision(pairs[1][0], pairs[1][1], rev))
@@ -117,8 +260,29 @@ def parse_revisions(s: str) -> tuple[Revision | None, Revision | None, list[str]
     return old, new, notes
 
 
+_BODIES: list = [None, None, {}]   # [conferences() read, bodies_for used, (place, year, revision) -> bodies]
+
+
+def _bodies(place: str, year: str, revision: bool = False) -> list[str]:
+    """:func:`~pipeline.reference.bodies_for`, remembered: it reads every conference on each
+    call, and the same few places and years come back on every line that cites one.
+    Read-only: callers never change the list.  Forgotten when the conference list or
+    ``bodies_for`` itself is replaced."""
+    confs = conferences()
+    if _BODIES[0] is not confs or _BODIES[1] is not bodies_for:
+        _BODIES[:] = [confs, bodies_for, {}]
+    memo = _BODIES[2]
+    key = (place, year, revision)
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) > 4096:   # places are read from documents: keep the memo bounded
+            memo.clear()
+        hit = memo[key] = bodies_for(place, year, revision=revision)
+    return hit
+
+
 def is_known_conference(rev: Revision) -> bool:
-    return bool(bodies_for(rev.place, rev.year))
+    return bool(_bodies(rev.place, rev.year))
 
 
 # --------------------------------------------------------------- bodies ---
@@ -140,9 +304,13 @@ _BODY_BEFORE_RE = re.compile(r"(?P<b>\bWTDC(?:-\d\d)?|\bWTSA(?:-\d\d)?|\bCouncil
                              r"(?:,?\s+including|,?\s+in\s+particular)?\s+$", re.I)
 
 
+_BODY_AFTER_COMPILED = [(re.compile(pat, re.I), body) for pat, body in _BODY_AFTER]
+
+
 def _body_from_phrase(phrase: str) -> str:
-    for pat, body in _BODY_AFTER:
-        if re.fullmatch(pat, phrase.strip(), re.I):
+    stripped = phrase.strip()
+    for rx, body in _BODY_AFTER_COMPILED:
+        if rx.fullmatch(stripped):
             return body
     raise ValueError(phrase)
 
@@ -189,7 +357,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out: list[Citation] = []
-    for m in _UN_TOKEN.finditer(text):
+    for m in _finditer(_UN_TOKEN, text):
         sym = m.group("sym")
         start, end = m.start("sym"), m.end("sym")
         left = text[max(0, start - 80):start]
@@ -299,7 +467,7 @@ def _itu_hits(text: str):
     """Matches of :data:`_ITU_RE`, each followed by its continuations: in "Resolutions 45 (Rev.
     Dubai, 2014) and 69 (Rev. Buenos Aires, 2017)" the bare 69 with its own revision is a
     resolution too (same word, its own revision)."""
-    for m in _ITU_RE.finditer(text):
+    for m in _finditer(_ITU_RE, text):
         yield m
         if not m.group("rev"):
             continue
@@ -344,12 +512,12 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
                     body = "council" if word == "council" else re.sub(r"-\d\d$", "", word)
         if not cont:
             head_body = body
-        elif body is None and head_body is not None and (new is None or head_body in bodies_for(new.place, new.year)):
+        elif body is None and head_body is not None and (new is None or head_body in _bodies(new.place, new.year)):
             body = head_body
             notes.append(f"body of the list it continues ({head_body.upper()})")
         if body is None and new is not None:
             # WRC resolutions are cited "(Rev.WRC-15)", never by place and year
-            cands = [b for b in bodies_for(new.place, new.year, revision=new.rev) if b != "wrc"]
+            cands = [b for b in _bodies(new.place, new.year, revision=new.rev) if b != "wrc"]
             if len(cands) == 1:
                 body = cands[0]
                 notes.append(f"body not stated; {new.place} {new.year} was only {cands[0].upper()}"
@@ -382,13 +550,13 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
 
 def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out = []
-    for m in _SDG_GOAL_RE.finditer(text):
+    for m in _finditer(_SDG_GOAL_RE, text):
         g = m.group("g1") or m.group("g2") or m.group("g3")
         # "SDG 18" is read too: the registry calls it broken (there are 17 goals) and the
         # mapping reports it, rather than passing over it in silence
         note = None if 1 <= int(g) <= 17 else f"there is no SDG {int(g)} (the goals are 1-17)"
         out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end()), note=note))
-    for m in _SDG_TARGET_RE.finditer(text):
+    for m in _finditer(_SDG_TARGET_RE, text):
         # "Target 1.1" is also how the ITU strategic plan numbers its own targets: only an
         # explicit SDG, a letter target (9.c) or the SDGs named nearby make it an SDG target
         code = m.group("t")
@@ -397,9 +565,9 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
                 or re.search(r"SDG|Sustainable\s+Development\s+Goal", near)):
             continue
         out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end())))
-    for m in _SDG_INDICATOR_RE.finditer(text):
+    for m in _finditer(_SDG_INDICATOR_RE, text):
         out.append(Citation("sdg", ("indicator", m.group("i")), m.group(0), mk(base + m.start(), base + m.end())))
-    for m in _SDG_INDICATOR_LIST_RE.finditer(text):   # "five SDG indicators (4.4.1, 5.b.1, … and 17.8.1)"
+    for m in _finditer(_SDG_INDICATOR_LIST_RE, text):   # "five SDG indicators (4.4.1, 5.b.1, … and 17.8.1)"
         for im in re.finditer(r"\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}", m.group("list")):
             a = m.start("list") + im.start()
             out.append(Citation("sdg", ("indicator", im.group(0)), im.group(0), mk(base + a, base + a + len(im.group(0)))))
@@ -408,8 +576,9 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
 
 def _alias_citations(text: str, mk: SpanMaker, base: int, own: str = "") -> list[Citation]:
     out = []
-    for a in aliases():
-        for m in re.finditer(a.pattern, text, re.I):
+    compiled = _alias_regexes()
+    for a, rx in (compiled if compiled is not None else ((a, None) for a in aliases())):
+        for m in (_finditer(rx, text) if rx is not None else re.finditer(a.pattern, text, re.I)):
             key = tuple(a.target.split("/", 1)) if a.kind == "instrument" else (a.target,)
             if a.defined_by and a.defined_by == own:
                 continue   # the resolution that adopted the instrument names it: not a citation there
@@ -457,18 +626,18 @@ _OTHER_RES = [(key, re.compile(pat)) for key, pat in _OTHER_INSTRUMENTS]
 def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out: list[Citation] = []
     sp = lambda m: mk(base + m.start(), base + m.end())  # noqa: E731
-    for m in _REC_RE.finditer(text):
+    for m in _finditer(_REC_RE, text):
         sector = "itu-" + m.group("sector").lower()
         rec = m.group("rec")
         note = "ITU-T printed without its hyphen (ITUT)" if "ITU" + m.group("sector") in m.group(0) else None
         if m.group("sup"):
             out.append(Citation("supplement", (sector, f"{rec}-suppl-{m.group('supn')}"), m.group(0), sp(m), note=note))
         out.append(Citation("recommendation", (sector, rec), m.group(0), sp(m), note=note))
-    for m in _SERIES_SUPPL_RE.finditer(text):   # "Supplement 3 to the ITU-T Series A recommendations"
+    for m in _finditer(_SERIES_SUPPL_RE, text):   # "Supplement 3 to the ITU-T Series A recommendations"
         sector = "itu-" + m.group("sector").lower()
         out.append(Citation("supplement", (sector, f"{m.group('series')}-suppl-{m.group('supn')}"), m.group(0), sp(m),
                             note="supplement to a series of Recommendations"))
-    for m in _DECISION_RE.finditer(text):
+    for m in _finditer(_DECISION_RE, text):
         after = text[m.end():m.end() + 120]
         notes = []
         body = None
@@ -479,7 +648,7 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         if m.group("rev"):
             _old, rev, notes = parse_revisions(m.group("rev"))
             if body is None and rev is not None:
-                cands = [b for b in bodies_for(rev.place, rev.year) if b != "wrc"]
+                cands = [b for b in _bodies(rev.place, rev.year) if b != "wrc"]
                 if len(cands) == 1:
                     body = cands[0]
                     notes.append(f"body not stated; {rev.place} {rev.year} was only {cands[0].upper()}")
@@ -487,24 +656,24 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
             out.append(Citation("itu-decision", (body or "unknown", n), m.group(0), sp(m),
                                 "current" if body else "uncertain", revision=rev,
                                 note="; ".join(notes + ([] if body else ["body not stated"])) or None))
-    for m in _OPINION_RE.finditer(text):
+    for m in _finditer(_OPINION_RE, text):
         _o, rev, notes = parse_revisions(m.group("rev"))
         if rev is None:
             continue
         out.append(Citation("wtpf-opinion", ("wtpf", m.group("n")), m.group(0), sp(m), revision=rev,
                             note="WTPF opinions are numbered afresh at each forum; the forum is part of the identity"))
-    for m in _COUNCIL_DOC_RE.finditer(text):
+    for m in _finditer(_COUNCIL_DOC_RE, text):
         left = text[max(0, m.start() - 40):m.start()]
         if not re.search(r"Council|Documents?\s+(?:C\d\d/\d+\s*(?:,|and)\s*)*$", left):
             continue
         out.append(Citation("council-document", (f"C{m.group('yy')}/{m.group('n')}",), m.group(0), sp(m)))
     covered = []
-    for m in _PROVISION_RE.finditer(text):
+    for m in _finditer(_PROVISION_RE, text):
         which = (m.group("w1") or m.group("w2") or m.group("w3")).lower()
         kind = "no" if m.group("kind") == "No." else "art"
         out.append(Citation(which, (f"{kind}-{m.group('n')}",), m.group(0), sp(m)))
         covered.append((m.start(), m.end()))
-    for m in _CS_CV_RE.finditer(text):
+    for m in _finditer(_CS_CV_RE, text):
         if any(a <= m.start() < b for a, b in covered):
             continue
         which = (m.group("w1") or m.group("w2") or m.group("w3")).lower()
@@ -513,7 +682,7 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         out.append(Citation(which, (None,), m.group(0), sp(m)))
     whole_docs: list[tuple[int, int, Citation]] = []
     for key, rx in _WSIS_RES:
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             paras = m.group("paras")
             if paras is None and m.group("paras2"):
                 paras = m.group("paras2").lstrip("§ ")
@@ -527,7 +696,7 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
             else:
                 out.append(Citation("wsis", (key, None), m.group(0), sp(m)))
                 whole_docs.append((m.start(), m.end(), out[-1]))
-    for m in _ACTION_LINES_RE.finditer(text):
+    for m in _finditer(_ACTION_LINES_RE, text):
         for al in re.findall(r"(?<![(\w])C\d{1,2}\b", re.sub(r"\([^()]*\)", lambda x: " " * len(x.group(0)), m.group("list"))):
             out.append(Citation("wsis", ("action-line", al), m.group(0), sp(m)))
         # "Action Lines C2, C5 and C6 of the Tunis Agenda": the document only says where the lines stand
@@ -547,7 +716,7 @@ def _instrument_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]
         out[out.index(c)] = Citation("wsis", (c.key[0], para), c.printed + " … " + pm.group(0), sp(pm),
                                      note="paragraph printed in parentheses after a quotation of the document named before it")
     for key, rx in _OTHER_RES:
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             out.append(Citation("instrument", ("itu", key), m.group(0), sp(m)))
     return out
 
@@ -572,7 +741,7 @@ def _question_citations(text: str, mk: SpanMaker, base: int, context: dict) -> l
     same question read earlier in the same resolution with its sector."""
     out: list[Citation] = []
     seen = context.setdefault("questions", {}) if context is not None else {}
-    for m in _QUESTION_RE.finditer(text):
+    for m in _finditer(_QUESTION_RE, text):
         items = [(m.group("num"), m.group("rev"), m.group("sg"), m.start(), m.end())]
         end = m.end()
         while True:   # "Questions 1/1, 2/1 and 3/2"
@@ -629,7 +798,7 @@ def _jiu_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     out: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for rx, how in ((_JIU_SYMBOL_RE, "symbol"), (_JIU_YEAR_RE, "year"), (_JIU_PUBLISHED_RE, "year"), (_JIU_ITS_RE, "its")):
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             if how == "its" and not re.search(_JIU, text[:m.start()]):
@@ -749,7 +918,7 @@ def _plan_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     "Objective 32" in a sentence that names its plan or its WTDC."""
     out: list[Citation] = []
     last_plans: list[tuple[int, list[tuple[str, str | None, str]], bool]] = []
-    for m in _plan_re().finditer(text):
+    for m in _finditer(_plan_re(), text):
         places = _split_wtdc_places(m.group("places"))
         if not places:
             continue
@@ -796,7 +965,7 @@ def _plan_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
                             notes.append(f"Output {outp} belongs to Objective {outp.split('.')[0]}, not to the new Objective {obj}: left standing from the old text; not linked")
                 out.append(Citation("action-plan", tuple(key), m.group(0), sp, st if year else "uncertain",
                                     note="; ".join(notes) or None))
-    for m in _OBJECTIVE_ALONE_RE.finditer(text):
+    for m in _finditer(_OBJECTIVE_ALONE_RE, text):
         if m.group("obj") is None:
             continue
         prior = [p for p in last_plans if p[0] <= m.start()]
@@ -870,7 +1039,7 @@ def _strategic_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     "2016-20192020-2023", "20162019" with its hyphen lost) and strategic goals listed as
     "Goal 1: Growth"."""
     out: list[Citation] = []
-    for m in _STRATEGIC_PLAN_RE.finditer(text):
+    for m in _finditer(_STRATEGIC_PLAN_RE, text):
         sp = mk(base + m.start(), base + m.end())
         if m.group("period"):
             periods, notes = _periods(m.group("period"))
@@ -913,7 +1082,7 @@ def _csw_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
     """"the Agreed Conclusions of the sixty-first and sixty-second session on the Commission on
     the Status of Women": one citation per session's agreed conclusions (no symbol printed)."""
     out = []
-    for m in _CSW_RE.finditer(text):
+    for m in _finditer(_CSW_RE, text):
         for om in re.finditer(_ORDINAL, m.group("list")):
             n = _ordinal(om.group(0))
             if n is None:
@@ -931,7 +1100,7 @@ def _itr_articles(text: str, mk: SpanMaker, base: int) -> tuple[list[Citation], 
     """"Article 6, on …, and Article 7, on …, of the International Telecommunication Regulations
     adopted by WCIT (Dubai, 2012)": articles of the ITRs of the year printed."""
     out, covered = [], []
-    for m in _ITR_RE.finditer(text):
+    for m in _finditer(_ITR_RE, text):
         a, _b = _sentence_bounds(text, m.start())
         lead = text[a:m.start()]
         if not re.search(r"\bof\s+the\s*$", lead):
@@ -969,10 +1138,110 @@ def _alias_trigger() -> re.Pattern:
     return re.compile("|".join(f"(?:{a.pattern})" for a in aliases()) or r"(?!)", re.I)
 
 
+@lru_cache(maxsize=1)
+def _alias_regexes() -> tuple[tuple[object, re.Pattern], ...] | None:
+    """Each alias with its pattern compiled (case-insensitive), as :func:`_alias_citations` reads
+    it; None when one does not compile on its own (then it fails where it always did)."""
+    try:
+        return tuple((a, re.compile(a.pattern, re.I)) for a in aliases())
+    except re.error:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _alias_one_by_one() -> bool:
+    """Whether "the alternation of all aliases matches" is the same as "one alias matches on its
+    own" (true unless a pattern refers to a group by number, which the alternation renumbers)."""
+    _alias_trigger()   # a pattern the alternation cannot hold fails here, as it always did
+    return _alias_regexes() is not None and not any(re.search(r"\\\d|\(\?P=|\(\?\(", a.pattern) for a in aliases())
+
+
+@lru_cache(maxsize=1)
+def _alias_gates() -> tuple[tuple[re.Pattern, tuple], ...]:
+    out = []
+    for _a, rx in _alias_regexes():
+        _rx, ic, conds = _filter_of(rx)
+        out.append((rx, conds if ic else ()))   # (a case-sensitive alias is scanned as it is)
+    return tuple(out)
+
+
+def _folded(t: str) -> str | None:
+    """``t.lower()`` for the literal tests of case-insensitive regexes, or None when ``t``
+    holds a character that such a regex matches beyond ``str.lower`` (then no test holds)."""
+    return None if (not t.isascii() and _CASE_SPECIAL.search(t)) else t.lower()
+
+
+def _alias_triggered(t: str, low: str | None = None) -> bool:
+    """``_alias_trigger().search(t)``, read alias by alias: each alias's own literal words
+    rule it out on most lines, where the long alternation would scan every position.
+    ``low``: ``_folded(t)`` when the caller has it."""
+    if not _alias_one_by_one():
+        rx = _alias_trigger()
+        return bool(_may_match(rx, t) and rx.search(t))
+    if low is None:
+        low = _folded(t)
+    quick = _quick_words()
+    if low is not None and quick is not None:
+        for w in quick[1]:   # one of the aliases' first words, or none of them can match
+            if w in low:
+                break
+        else:
+            return False
+    for rx, conds in _alias_gates():
+        if low is not None:
+            for cond in conds:   # (inlined _holds)
+                for w in cond:
+                    if w in low:
+                        break
+                else:
+                    break
+            else:
+                if rx.search(t):
+                    return True
+        elif rx.search(t):
+            return True
+    return False
+
+
 #: (trigger, reader, whether the reader takes the resolution's context), in reading order
 _FAMILIES = (("un", _un_citations, False), ("itu", _itu_citations, True), ("sdg", _sdg_citations, False),
              ("instrument", _instrument_citations, False), ("question", _question_citations, True),
              ("jiu", _jiu_citations, False), ("plan", _plan_citations, False))
+
+
+@lru_cache(maxsize=1)
+def _family_gates() -> tuple:
+    """(trigger, its literal conditions, reader, wants context) for each family, in reading order."""
+    out = []
+    for family, read, wants_context in _FAMILIES:
+        rx = _TRIGGERS[family]
+        _rx, ic, conds = _filter_of(rx)
+        out.append((rx, () if ic else conds, read, wants_context))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _quick_words() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Words (case-sensitive, and lower-case for the aliases) one of which a line holds when
+    any family, the strategic plan, the CSW, the ITRs or an alias may be read in it; None
+    when some reader has no such words (then no line is passed over)."""
+    cs: set[str] = {"Status of Women", "Regulations"}
+    for _rx, conds, _read, _w in _family_gates():
+        if not conds:
+            return None
+        cs |= set(conds[0])
+    _rx, ic, conds = _filter_of(_TRIGGERS["strategic"])
+    if ic or not conds:
+        return None
+    cs |= set(conds[0])
+    if not _alias_one_by_one():
+        return None
+    low: set[str] = set()
+    for _rx, conds in _alias_gates():
+        if not conds:
+            return None
+        low |= set(conds[0])
+    return tuple(sorted(cs, key=len, reverse=True)), tuple(sorted(low, key=len, reverse=True))
 
 
 def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
@@ -984,12 +1253,34 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     """
     context = {} if context is None else context   # the same dict across a resolution: questions seen
     t = text.replace(NBSP, " ")
-    # cheap triggers first: most lines cite nothing, and each family costs several regexes
+    # most lines cite nothing: one that holds none of the words any reader needs is done
+    low = None
+    quick = _quick_words()
+    if quick is not None:
+        for w in quick[0]:
+            if w in t:
+                break
+        else:
+            low = _folded(t)
+            if low is not None:
+                for w in quick[1]:
+                    if w in low:
+                        break
+                else:
+                    return []
+    # cheap triggers first: each family costs several regexes
     cites: list[Citation] = []
-    for family, read, wants_context in _FAMILIES:
-        if _TRIGGERS[family].search(t):
-            cites += read(t, span, base, context) if wants_context else read(t, span, base)
-    if _TRIGGERS["strategic"].search(t):
+    for trigger, conds, read, wants_context in _family_gates():
+        for cond in conds:   # the trigger's literal words (inlined _holds)
+            for w in cond:
+                if w in t:
+                    break
+            else:
+                break
+        else:
+            if trigger.search(t):
+                cites += read(t, span, base, context) if wants_context else read(t, span, base)
+    if _may_match(_TRIGGERS["strategic"], t) and _TRIGGERS["strategic"].search(t):
         sp_cites = _strategic_citations(t, span, base)
         if (context.get("default_body"), context.get("default_number")) == ("pp", "71"):
             # Resolution 71 adopts the strategic plan: its goals and "the strategic plan" are its own
@@ -1004,7 +1295,7 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
             cites = [c for c in cites if not (c.kind == "instrument" and c.key == ("itu", "itr")
                                               and any(base + a <= c.span.char_start < base + b for a, b in covered))]
             cites += arts
-    if _alias_trigger().search(t):
+    if _alias_triggered(t, low):
         un_spans = {(c.span.char_start, c.span.char_end) for c in cites if c.kind == "un"}
         own = f"{context.get('default_body')}/{context.get('default_number')}"
         cites += [c for c in _alias_citations(t, span, base, own) if (c.span.char_start, c.span.char_end) not in un_spans]
@@ -1094,10 +1385,7 @@ def resolve_internal_references(res, doc, findings: list) -> None:
     if not sections:
         return
     phrases = sorted({s.verb_phrase.lower() for s in sections}, key=len, reverse=True)
-    sec_re = r"(?<![\w-])(?P<sec>" + "|".join(re.escape(p).replace("\\ ", "\\s+") for p in phrases) + r")"
-    pat = re.compile(sec_re + r"\s+(?P<labels>" + _REF_LABEL + r"(?:" + _REF_SEP + _REF_LABEL + r")*)(?![\w/])", re.I)
-    range_pat = re.compile(sec_re + r"\s+(?P<a>" + _REF_PAIR + r")\s+(?:to|-|–)\s+(?P<b>" + _REF_PAIR + r")(?![\w/.])", re.I)
-    whole_pat = re.compile(sec_re + r"\s+(?:above|below)\b", re.I)
+    pat, range_pat, whole_pat, firsts = _ref_patterns(tuple(phrases))
     by_phrase: dict[str, list] = {}
     for s in sections:
         by_phrase.setdefault(s.verb_phrase.lower(), []).append(s)
@@ -1111,12 +1399,19 @@ def resolve_internal_references(res, doc, findings: list) -> None:
         if c.label is None and c.label_change in ("deleted", "uncertain") and ref.status == "current":
             ref.status = c.label_change  # in words read as deleted: not a link of the new text
 
+    text = doc.text
     for sec in res.sections + [x for a in res.annexes for x in a.sections]:
         for c in _all_clauses(sec.clauses):
             base = c.span.char_start
-            raw = doc.text[c.span.char_start:c.span.char_end]
+            raw = text[c.span.char_start:c.span.char_end]
+            starts = _phrase_starts(raw, firsts)
+            if starts is not None and not starts:
+                # no section's name in the clause: none of the three section patterns can match
+                if "nnex" in raw:
+                    _annex_refs(c, raw, base, doc, annex_keys)
+                continue
             taken: list[tuple[int, int]] = []
-            for m in range_pat.finditer(raw):
+            for m in _matches_at(range_pat, raw, starts):
                 if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
                     continue
                 taken.append((m.start(), m.end()))
@@ -1128,7 +1423,7 @@ def resolve_internal_references(res, doc, findings: list) -> None:
                 for ref in refs:
                     in_dead_words(c, ref)
                     c.references.append(ref)
-            for m in pat.finditer(raw):
+            for m in _matches_at(pat, raw, starts):
                 if any(a <= m.start() < b for a, b in taken):
                     continue
                 if m.group("sec").lower() == sec.verb_phrase.lower() and m.start() == 0:
@@ -1143,7 +1438,7 @@ def resolve_internal_references(res, doc, findings: list) -> None:
                     _resolve_ref(ref, targets_of(m), findings, c.text, cache)
                     in_dead_words(c, ref)
                     c.references.append(ref)
-            for m in whole_pat.finditer(raw):
+            for m in _matches_at(whole_pat, raw, starts):
                 if any(a <= m.start() < b for a, b in taken):
                     continue
                 targets = targets_of(m)
@@ -1158,20 +1453,76 @@ def resolve_internal_references(res, doc, findings: list) -> None:
                                             c.text[:200], ref.span))
                 in_dead_words(c, ref)
                 c.references.append(ref)
-            for m in _ANNEX_REF.finditer(raw):
-                n = m.group("n")
-                key = f"annex-{n}" if n else ("annex" if "annex" in annex_keys or not annex_keys else None)
-                a = base + m.start()
-                ref = InternalReference(printed=m.group(0), section_words="annex", label=n,
-                                        span=doc.char_span(a, base + m.end()))
-                if key is None and len(annex_keys) == 1:
-                    key = next(iter(annex_keys))
-                ref.target_section = key
-                if key not in annex_keys:
-                    ref.status = "unverified"
-                elif c.label is None and c.label_change in ("deleted", "uncertain"):
-                    ref.status = c.label_change
-                c.references.append(ref)
+            if "nnex" in raw:   # every _ANNEX_REF match holds "[Aa]nnex"
+                _annex_refs(c, raw, base, doc, annex_keys)
+
+
+def _annex_refs(c, raw: str, base: int, doc, annex_keys: set) -> None:
+    """References to an annex ("Annex 2 to this resolution") in the clause ``c`` (text ``raw``)."""
+    for m in _ANNEX_REF.finditer(raw):
+        n = m.group("n")
+        key = f"annex-{n}" if n else ("annex" if "annex" in annex_keys or not annex_keys else None)
+        a = base + m.start()
+        ref = InternalReference(printed=m.group(0), section_words="annex", label=n,
+                                span=doc.char_span(a, base + m.end()))
+        if key is None and len(annex_keys) == 1:
+            key = next(iter(annex_keys))
+        ref.target_section = key
+        if key not in annex_keys:
+            ref.status = "unverified"
+        elif c.label is None and c.label_change in ("deleted", "uncertain"):
+            ref.status = c.label_change
+        c.references.append(ref)
+
+
+@lru_cache(maxsize=256)
+def _ref_patterns(phrases: tuple[str, ...]):
+    """The patterns of :func:`resolve_internal_references` for a resolution's section phrases
+    (lower-case, longest first), and the first words of the phrases (None: not usable).
+
+    Every match of the three patterns starts where a phrase starts: its first word (up to
+    the first space; the pattern reads the spaces as ``\\s+``), case aside.  Only ASCII
+    words are used (case folding beyond ASCII is not ``str.lower``)."""
+    sec_re = r"(?<![\w-])(?P<sec>" + "|".join(re.escape(p).replace("\\ ", "\\s+") for p in phrases) + r")"
+    pat = re.compile(sec_re + r"\s+(?P<labels>" + _REF_LABEL + r"(?:" + _REF_SEP + _REF_LABEL + r")*)(?![\w/])", re.I)
+    range_pat = re.compile(sec_re + r"\s+(?P<a>" + _REF_PAIR + r")\s+(?:to|-|–)\s+(?P<b>" + _REF_PAIR + r")(?![\w/.])", re.I)
+    whole_pat = re.compile(sec_re + r"\s+(?:above|below)\b", re.I)
+    firsts = {p.split(" ")[0] for p in phrases}
+    usable = all(w and w.isascii() and w == w.lower() for w in firsts)
+    return pat, range_pat, whole_pat, (tuple(sorted(firsts)) if usable else None)
+
+
+def _phrase_starts(raw: str, firsts: tuple[str, ...] | None) -> list[int] | None:
+    """Positions in ``raw`` where one of the phrases may start (see :func:`_ref_patterns`),
+    in order; None when they cannot be told (then every position is tried)."""
+    if firsts is None or (not raw.isascii() and _CASE_SPECIAL.search(raw)):
+        return None
+    low = raw.lower()
+    if len(low) != len(raw):
+        return None
+    found: set[int] = set()
+    for w in firsts:
+        i = low.find(w)
+        while i != -1:
+            found.add(i)
+            i = low.find(w, i + 1)
+    return sorted(found)
+
+
+def _matches_at(rx: re.Pattern, raw: str, starts: list[int] | None):
+    """``rx.finditer(raw)`` when every match starts at one of ``starts``: the same matches,
+    tried only there (a match is looked for from the end of the previous one, as finditer does)."""
+    if starts is None:
+        yield from rx.finditer(raw)
+        return
+    end = 0
+    for p in starts:
+        if p < end:
+            continue
+        m = rx.match(raw, p)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 def _label_maps(sec, cache: dict | None = None):
