@@ -248,8 +248,8 @@ def corpus(doc: Graph, onto: Graph, ref: Graph, *, settings: Settings, triples: 
     t = time.perf_counter()
     inf, crep = build_mod._reason_and_check(st_r, settings, rules, [g.rsplit("/", 1)[-1] for g in names])
     t_parent = time.perf_counter() - t
-    t_pass = inf["seconds"]
-    t_chk = t_parent - t_pass
+    t_chk = inf["steps"]["checks"]
+    t_pass = t_parent - t_chk
     t_reason = t_tbox + t_pass
     row("ours: reasoning as the build does it", t_reason, t_load,
         f"TBox {t_tbox:.2f} s, one pass over the dataset {t_pass:.2f} s, {inf['inferred']} inferred")
