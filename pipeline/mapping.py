@@ -135,14 +135,7 @@ def graph_of_ntriples(data: bytes) -> Graph:
     """N-Triples (as the build makes them, :meth:`Mapper.ntriples`) → the rdflib graph
     :func:`map_document` gives for the same document (parsed by pyoxigraph)."""
     g = new_graph()
-    cache: dict = {}
-
-    def conv(t):
-        r = cache.get(t)
-        if r is None:
-            r = cache[t] = _rdflib_from_ox(t)
-        return r
-
+    conv = lru_cache(maxsize=None)(_rdflib_from_ox)   # each distinct term converted once
     add = g.add
     for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
         add((conv(t.subject), conv(t.predicate), conv(t.object)))
@@ -250,14 +243,7 @@ class Mapper:
     def graph(self, subjects: set[str] | None = None) -> Graph:
         """The triples as an rdflib graph (``subjects``: only the triples about those)."""
         g = new_graph()
-        cache: dict = {}
-
-        def conv(t):
-            r = cache.get(t)
-            if r is None:
-                r = cache[t] = _rdflib_term(t)
-            return r
-
+        conv = lru_cache(maxsize=None)(_rdflib_term)   # each distinct term converted once
         add = g.add
         for s, p, o in self.triples:
             if subjects is None or s in subjects:

@@ -28,6 +28,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -70,14 +71,7 @@ def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def graph_quads(graph: Graph, graph_name: str) -> Iterator[ox.Quad]:
     """All triples of an rdflib graph as pyoxigraph quads in the named graph ``graph_name``."""
     g = ox.NamedNode(graph_name)
-    cache: dict = {}
-
-    def conv(t):
-        o = cache.get(t)
-        if o is None:
-            o = cache[t] = to_ox(t)
-        return o
-
+    conv = lru_cache(maxsize=None)(to_ox)   # each distinct term converted once
     for s, p, o in graph:
         yield ox.Quad(conv(s), conv(p), conv(o), g)
 
