@@ -397,12 +397,17 @@ def fingerprint(settings: Settings) -> str:
             h.update(f"{dist} {importlib.metadata.version(dist)}\n".encode())
         except importlib.metadata.PackageNotFoundError:
             pass
-    files: list[Path] = sorted((PROJECT_ROOT / "pipeline").glob("*.py"))
+    # Every Python file of the package, sub-packages included, named by its path inside the
+    # package: moving code into a sub-package must never reuse a build made by the old code.
+    code_root = PROJECT_ROOT / "pipeline"
+    files: list[tuple[str, Path]] = [(f"pipeline/{p.relative_to(code_root).as_posix()}", p)
+                                     for p in sorted(code_root.rglob("*.py"))]
     for d in (settings.ontology_dir, settings.shapes_dir, settings.reference_dir):
         if Path(d).is_dir():
-            files.extend(sorted(p for p in Path(d).rglob("*") if p.is_file() and not p.name.startswith(".")))
-    for f in files:
-        h.update(f"{f.name}\0".encode())
+            files.extend((p.relative_to(d).as_posix(), p) for p in sorted(Path(d).rglob("*"))
+                         if p.is_file() and not p.name.startswith("."))
+    for name, f in files:
+        h.update(f"{name}\0".encode())
         h.update(hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()
 

@@ -108,3 +108,23 @@ def test_changed_shapes_force_a_full_build(built, tmp_path):
                                       encoding="utf-8")
     res = build([src], settings=s.with_(shapes_dir=shapes), jobs=1)
     assert len(res.built) == 2 and not res.reused
+
+
+def test_fingerprint_hashes_code_in_sub_packages(tmp_path, monkeypatch):
+    """Moving code into sub-packages must never reuse a stale build: a change in
+    ``pipeline/<sub>/<module>.py`` changes the fingerprint, and so does moving a module."""
+    from pipeline import build as build_mod
+    from pipeline.settings import Settings
+
+    (tmp_path / "pipeline" / "sub").mkdir(parents=True)
+    (tmp_path / "pipeline" / "a.py").write_text("A = 1\n")
+    deep = tmp_path / "pipeline" / "sub" / "b.py"
+    deep.write_text("B = 1\n")
+    monkeypatch.setattr(build_mod, "PROJECT_ROOT", tmp_path)
+    settings = Settings(store_dir=tmp_path / "store")
+    first = build_mod.fingerprint(settings)
+    deep.write_text("B = 2\n")
+    second = build_mod.fingerprint(settings)
+    assert second != first
+    deep.rename(tmp_path / "pipeline" / "b.py")
+    assert build_mod.fingerprint(settings) != second
