@@ -3,16 +3,16 @@
 What it compares, on the same triples (the seed's asserted graph + ontology + SDG reference):
 
 * **pyoxigraph load** of those triples — the yardstick every other figure is divided by;
-* **ours** (``pipeline.reason``): owlrl OWL-RL on the ontology only, then the instance rules
+* **ours** (``pipeline.checks.reason``): owlrl OWL-RL on the ontology only, then the instance rules
   (cax-sco, prp-spo1, prp-inv, prp-spo2) two ways: as SPARQL in pyoxigraph, to a fixpoint
   (:func:`reason.infer`, the reference), and as a forward chainer in Python over hash indexes
   (:func:`reason.materialise`, which the build uses; the same triples, tests/test_reason.py);
 * **owlrl RDFS** (stock ``RDFS_Semantics``) and **owlrl OWL-RL** on an rdflib Graph of the
   same triples (plus the time to build that Graph), on the seed only;
 * validation: SHACL Core compiled to SPARQL and run in pyoxigraph
-  (:func:`pipeline.validate.shacl_store`, one query per constraint) next to pyshacl on the
+  (:func:`pipeline.checks.shacl_store`, one query per constraint) next to pyshacl on the
   document graph (the reference; per document, as the build does today), and the
-  SHACL-SPARQL shapes run once by :func:`pipeline.validate.graph_checks`; with
+  SHACL-SPARQL shapes run once by :func:`pipeline.checks.graph_checks`; with
   ``--pyshacl-sparql``, pyshacl running those same SPARQL shapes (slow: one query per
   focus node).
 
@@ -27,7 +27,7 @@ SHACL Core run (over the union, before any inference), our reasoning as the buil
 :func:`reason.materialise` over the document, ontology and reference graphs, in one
 process), the graph checks, and the ratio *(reasoning + validation) / load* (issue 5 aims
 at ≤ 4×).  ``--whole-store-reasoning`` also times the SPARQL rules
-(:func:`pipeline.reason.infer`) over the whole corpus at once (superlinear: about a minute
+(:func:`pipeline.checks.reason.infer`) over the whole corpus at once (superlinear: about a minute
 at 1M).  pyshacl runs on a slice (``--pyshacl-slice`` copies) for reference, since it needs an rdflib Graph.
 
 Ratios, not absolutes (2 shared cores, MEASUREMENTS.md); run it on a quiet machine for the
@@ -53,11 +53,12 @@ import owlrl  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from pipeline import reason, store as store_mod  # noqa: E402
+from pipeline import store as store_mod
+from pipeline.checks import reason  # noqa: E402
 from pipeline.mapping import map_document  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.validate import all_shapes, compiled_checks, graph_checks, shacl, shacl_store, shapes_graph  # noqa: E402
+from pipeline.checks import all_shapes, compiled_checks, graph_checks, shacl, shacl_store, shapes_graph  # noqa: E402
 from pipeline.vocab import ontology_graph  # noqa: E402
 
 SEED = ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
@@ -293,7 +294,7 @@ def main(argv=None) -> None:
                     help="copies of the seed pyshacl validates for reference at corpus scale (0: none)")
     ap.add_argument("--quick", action="store_true", help="~200k triples, one repetition, no owlrl")
     ap.add_argument("--whole-store-reasoning", action="store_true",
-                    help="also time pipeline.reason.infer over the whole corpus store at once (slow at 1M)")
+                    help="also time pipeline.checks.reason.infer over the whole corpus store at once (slow at 1M)")
     a = ap.parse_args(argv)
     if a.quick:
         a.triples, a.reps, a.no_owlrl = min(a.triples, 200_000), 1, True

@@ -38,13 +38,14 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
-from . import reason, store as store_mod
+from . import store as store_mod
+from .checks import reason
 from .mapping import Mapper, graph_of_ntriples, mapped
 from .model import SourceDocument
 from .parse import SourceError, document_slug, parse, read_source
 from .settings import PROJECT_ROOT, Settings
 from .uris import URIs
-from .validate import (Report, Result, finding_results, graph_checks, report_quads, results_by_document, shacl,
+from .checks import (Report, Result, finding_results, graph_checks, report_quads, results_by_document, shacl,
                        shacl_store, shapes_graph)
 from .vocab import RG, ontology_graph
 

@@ -142,7 +142,7 @@ def validate(sources, base, store_dir, fmt, strict):
 def _published_findings(settings):
     from .query import run
     from .store import StoreError, open_current
-    from .validate import Result, graph_checks
+    from .checks import Result, graph_checks
 
     try:
         st, _gen = open_current(settings)
@@ -161,7 +161,7 @@ def _published_findings(settings):
 
 def _report_turtle_docs(st, settings) -> str:
     """The published form of the report: every document's sh:ValidationReport graph
-    (pipeline.validate.report_graph, written by the build into <…/id/report/{slug}>)."""
+    (pipeline.checks.report_graph, written by the build into <…/id/report/{slug}>)."""
     from rdflib import Graph
     from rdflib.namespace import PROV, SH
 

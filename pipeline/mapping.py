@@ -5,7 +5,7 @@ terms and written as N-Triples for the build (:func:`mapped`) or as an rdflib gr
 (:func:`map_document`) — the same triples either way.  Citations are asserted
 at the most specific level the text gives (``clause cito:cites version``); the
 roll-up to sections, versions and works, and inverse links, are inferred by
-:mod:`pipeline.reason` from the ontology's property-chain and inverse axioms.
+:mod:`pipeline.checks.reason` from the ontology's property-chain and inverse axioms.
 
 Only citations that stand in the proposed text become ``cito:cites``.  Citations in
 text read as deleted by a flattened tracked change are kept as typed

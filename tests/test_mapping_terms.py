@@ -15,7 +15,7 @@ from pipeline import build, store as store_mod
 from pipeline.mapping import Mapper, _ox_term, _rdflib_term, lit, map_document, mapped
 from pipeline.parse import read_source
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.validate import finding_results
+from pipeline.checks import finding_results
 
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"   # as in tests/conftest.py
 SETTINGS = Settings(base="http://127.0.0.1:8000/")

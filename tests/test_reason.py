@@ -1,12 +1,12 @@
 """Reasoning is correct: our materialisations equal owlrl's on the rules we claim.
 
 A correctness test, not a timing test (timings: ``bench/reasoning.py``).  Two
-implementations of the same rules exist (:func:`pipeline.reason.infer`, SPARQL to a
-fixpoint; :func:`pipeline.reason.materialise`, a forward chainer in Python, which the build
+implementations of the same rules exist (:func:`pipeline.checks.reason.infer`, SPARQL to a
+fixpoint; :func:`pipeline.checks.reason.materialise`, a forward chainer in Python, which the build
 uses): both are compared with owlrl, and with each other on the seed.  owlrl gets the
 same ontology minus the axioms whose rules we deliberately do not apply (``rdfs:domain``,
 ``rdfs:range``, functional properties → ``owl:sameAs``); its OWL-RL closure, restricted to
-triples about the instance data, must equal what :func:`pipeline.reason.infer` adds.
+triples about the instance data, must equal what :func:`pipeline.checks.reason.infer` adds.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from pipeline import reason, store as store_mod
+from pipeline import store as store_mod
+from pipeline.checks import reason
 from pipeline.vocab import CITO, DCTERMS, RG, ontology_graph
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reason" / "roll-up.ttl"

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 from pipeline import store as store_mod
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.uris import URIs
-from pipeline.validate import (REFERENCE_FINDINGS, Result, finding_results, graph_checks, report_graph,
+from pipeline.checks import (REFERENCE_FINDINGS, Result, finding_results, graph_checks, report_graph,
                                report_quads, results_by_document, shacl_store)
 from pipeline.vocab import RG, concept, ontology_graph
 

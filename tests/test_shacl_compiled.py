@@ -1,6 +1,6 @@
-"""SHACL Core compiled to SPARQL (pipeline/shacl_sparql.py) reports exactly what pyshacl reports.
+"""SHACL Core compiled to SPARQL (pipeline/checks/shacl_sparql.py) reports exactly what pyshacl reports.
 
-pyshacl (:func:`pipeline.validate.shacl`) is the reference.  Each test validates the same
+pyshacl (:func:`pipeline.checks.shacl`) is the reference.  Each test validates the same
 triples both ways and compares the result records as sets of
 (focus, path, value, source shape, severity, message, constraint component); each also
 asserts the results are non-empty where the graph violates a shape, so "equal" cannot
@@ -16,9 +16,9 @@ from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
 from pipeline import store as store_mod
 from pipeline.settings import Settings
-from pipeline.shacl_sparql import UnsupportedShape, compile_shapes
+from pipeline.checks.shacl_sparql import UnsupportedShape, compile_shapes
 from pipeline.uris import URIs
-from pipeline.validate import all_shapes, compiled_checks, shacl, shacl_store, shapes_graph
+from pipeline.checks import all_shapes, compiled_checks, shacl, shacl_store, shapes_graph
 from pipeline.vocab import RG, ontology_graph
 from test_shapes import EXPECTED, RGS, data, short
 

@@ -3,8 +3,8 @@
 Fixtures are in ``tests/fixtures/shapes/`` (see its README): ``conforming.ttl`` has one
 valid instance of every class we publish; each ``violating-*.ttl`` is *added* to it and
 must produce exactly the (severity, shape, focus, message) rows listed below — SHACL Core
-shapes through pyshacl (:func:`pipeline.validate.shacl`), SHACL-SPARQL shapes through the
-one-pass pyoxigraph executor (:func:`pipeline.validate.graph_checks`).  A last test runs
+shapes through pyshacl (:func:`pipeline.checks.shacl`), SHACL-SPARQL shapes through the
+one-pass pyoxigraph executor (:func:`pipeline.checks.graph_checks`).  A last test runs
 pyshacl itself on the SHACL-SPARQL shapes and checks that it reports the same rows.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from pipeline import store as store_mod
 from pipeline.settings import Settings
-from pipeline.validate import SEVERITY, all_shapes, graph_checks, shacl, shapes_graph, sparql_checks
+from pipeline.checks import SEVERITY, all_shapes, graph_checks, shacl, shapes_graph, sparql_checks
 from pipeline.vocab import ontology_graph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

@@ -59,7 +59,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
-SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+from .report import SEVERITY  # noqa: F401  (one table for every validator)
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 #: stands in a compiled query for "node is an instance of class", filled in by
@@ -446,7 +446,7 @@ def run(store: ox.Store, checks: list[CoreCheck], *, graphs=None):
 
     Returns a :class:`pipeline.validate.Report` (results with ``source="shacl"``).
     """
-    from .validate import Report, Result
+    from .report import Report, Result
 
     kw = _graphs_arg(graphs)
     seen = set()
