@@ -14,7 +14,6 @@ but they never count as the version citing anything.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -23,8 +22,9 @@ from rdflib import namespace as _rdflib_ns
 
 from . import vocab
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
-from .reference import aliases, sdg as sdg_reference
-from .registry import plausible_resolution_number, registry_for, status_of
+from .citations import Targets, family_of, status_of, target_uri
+from .reference import BODY_NAMES, aliases, sdg as sdg_reference
+from .registry import registry_for
 from .settings import Settings
 from .uris import URIs, undocs
 
@@ -142,16 +142,7 @@ def graph_of_ntriples(data: bytes) -> Graph:
     return g
 
 
-BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA", "ra": "Radiocommunication Assembly",
-              "council": "Council", "wrc": "WRC", "wcit": "WCIT", "wtpf": "WTPF"}
-
-
-INSTRUMENT_KINDS = ("recommendation", "supplement", "itu-decision", "wtpf-opinion", "council-document",
-                    "constitution", "convention", "wsis", "instrument", "question", "jiu-report", "action-plan",
-                    "strategic-plan")
-
-
-class Mapper:
+class Mapper(Targets):
     """Maps one document model to triples (:meth:`run` → rdflib graph; :meth:`collect`, then
     :meth:`ntriples` → N-Triples for the build, without rdflib)."""
 
@@ -502,32 +493,13 @@ class Mapper:
         return f"{p}/{c.key}"
 
     # -- citations ---------------------------------------------------------------
+    # The families (pipeline.citations) decide each citation's target and name its resource
+    # through the methods of Targets, which the mapper implements so that each resource it names
+    # is also described once.
     def target(self, c: Citation) -> str | None:
-        if c.kind == "itu-resolution":
-            body, number = c.key
-            if body == "unknown" or (number.isdigit() and not plausible_resolution_number(body, number)):
-                return None      # no body in the text, or a number no resolution of that body can have
-            w = self.work(body, number)
-            if c.revision is not None:
-                label = f"Resolution {number}"
-                return self.version(w, c.revision, "referenced", label)
-            return w
-        if c.kind == "un":
-            return self._un_document(c.key[0]) if c.key[0] is not None else None
-        if c.kind in INSTRUMENT_KINDS:
-            return self.instrument(c)
-        if c.kind == "sdg":
-            level, code = c.key
-            ref = sdg_reference()
-            entry = ref.get((level, code))
-            if entry is None:
-                self.findings.append(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
-                                             c.printed, c.span))
-                return None
-            return iri(entry.uri)
-        return None
+        return target_uri(c, self)
 
-    def _un_document(self, symbol: str) -> str:
+    def un_document(self, symbol: str) -> str:
         """A UN document by its symbol (``A/RES/70/1``, ``JIU/REP/2016/1``), described once."""
         t = iri(self.u.un(symbol))
         if t not in self._described:
@@ -546,7 +518,7 @@ class Mapper:
                 self.add(t, RG.body, concept("body", organ))
         return t
 
-    def _thing(self, uri: str, label: str, whole: str | None = None) -> str:
+    def thing(self, uri: str, label: str, whole: str | None = None) -> str:
         t = iri(uri)
         if t not in self._described:
             self._described.add(t)
@@ -558,119 +530,16 @@ class Mapper:
                 self.add(whole, ELI.has_part, t)
         return t
 
-    def instrument(self, c: Citation) -> str | None:
-        """Other instruments: Recommendations, decisions, WTPF opinions, Council documents,
-        the Constitution and Convention and their provisions, WSIS outcome documents and
-        their paragraphs, the Radio Regulations and the ITRs."""
-        u = self.u
-        if c.kind in ("recommendation", "supplement"):
-            sector, number = c.key
-            pretty = f"ITU-{sector[-1].upper()}"
-            if c.kind == "supplement":
-                rec, _, sup = number.partition("-suppl-")
-                whole = self._thing(u.instrument("recommendation", sector, rec), f"Recommendation {pretty} {rec}")
-                return self._thing(u.instrument("supplement", sector, number), f"{pretty} {rec} Suppl. {sup}", whole)
-            return self._thing(u.instrument("recommendation", sector, number), f"Recommendation {pretty} {number}")
-        if c.kind == "itu-decision":
-            body, number = c.key
-            if body == "unknown":
-                return None
-            work = self._thing(u.instrument("decision", body, number), f"Decision {number} ({BODY_NAMES[body]})")
-            if c.revision is None:
-                return work
-            v = iri(u.version_of_work(str(work), c.revision.place, c.revision.year))
-            if v not in self._described:
-                self._thing(str(v), f"Decision {number} ({c.revision})")
-                self.add(v, DCTERMS.isVersionOf, work)
-                self.add(work, DCTERMS.hasVersion, v)
-            return v
-        if c.kind == "wtpf-opinion":
-            _body, number = c.key
-            forum = f"wtpf-{c.revision.year}"
-            return self._thing(u.instrument("opinion", forum, number), f"Opinion {number} ({c.revision.place}, {c.revision.year}) of WTPF")
-        if c.kind == "council-document":
-            return self._thing(u.instrument("document", "council", c.key[0]), f"Council document {c.key[0]}")
-        if c.kind in ("constitution", "convention"):
-            whole = self._thing(u.instrument("instrument", "itu", c.kind),
-                                f"{c.kind.capitalize()} of the International Telecommunication Union")
-            prov = c.key[0]
-            if prov is None:
-                return whole
-            kind, _, n = prov.partition("-")
-            label = f"{'No.' if kind == 'no' else 'Article'} {n} of the {c.kind.capitalize()}"
-            return self._thing(f"{whole}/{prov}", label, whole)
-        if c.kind == "wsis":
-            doc, para = c.key
-            names = {"tunis-agenda": "Tunis Agenda for the Information Society", "geneva-plan-of-action": "Geneva Plan of Action",
-                     "geneva-declaration": "Geneva Declaration of Principles", "tunis-commitment": "Tunis Commitment",
-                     "wsis+10-statement": "WSIS+10 Statement on the Implementation of WSIS Outcomes",
-                     "wsis+10-vision": "WSIS+10 Vision for WSIS Beyond 2015",
-                     "wsis+10-outcome-documents": "WSIS+10 High-Level Event outcome documents"}
-            if doc == "action-line":
-                return self._thing(u.instrument("instrument", "wsis", f"action-line-{para}"), f"WSIS Action Line {para}")
-            whole = self._thing(u.instrument("instrument", "wsis", doc.replace("+", "")), names[doc])
-            if para is None:
-                return whole
-            return self._thing(f"{whole}/para-{para}", f"§ {para.replace('-', ' ')}) of the {names[doc]}"
-                               if "-" in para else f"§ {para} of the {names[doc]}", whole)
-        if c.kind == "instrument":
-            body, key = c.key[:2]
-            names = {"radio-regulations": "Radio Regulations", "itr": "International Telecommunication Regulations"}
-            if key == "itr" and len(c.key) > 2:
-                _b, _k, art, year = c.key
-                if year is None:
-                    return None      # the 1988 or the 2012 ITRs: not stated, not guessed
-                whole = self._thing(u.instrument("instrument", body, f"itr-{year}"),
-                                    f"International Telecommunication Regulations ({'Dubai, 2012' if year == '2012' else 'Melbourne, 1988'})")
-                return self._thing(f"{whole}/{art}", f"Article {art.partition('-')[2]} of the ITRs ({year})", whole)
-            if key in names:
-                return self._thing(u.instrument("instrument", body, key), names[key])
-            m = re.fullmatch(r"(.+)-declaration-(\d{4})", key) if body == "wtdc" else None
-            if body == "wtdc" and m is None:
-                return None      # a WTDC declaration whose conference (year) the text does not give
-            if m:
-                place = m.group(1).replace("-", " ").title()
-                return self._thing(u.instrument("instrument", body, key), f"{place} Declaration (WTDC-{m.group(2)[2:]})")
-            m = re.fullmatch(r"CSW(\d+)-agreed-conclusions", key) if body == "un" else None
-            if m:
-                return self._thing(u.instrument("instrument", body, key),
-                                   f"Agreed conclusions of the Commission on the Status of Women, session {m.group(1)}")
-            title = next((a.title for a in aliases() if a.kind == "instrument" and a.target == f"{body}/{key}" and a.title), key)
-            return self._thing(u.instrument("instrument", body, key), title)
-        if c.kind == "question":
-            sector, code = c.key
-            if sector == "unknown":
-                return None
-            return self._thing(u.instrument("question", sector, code), f"Question {code} (ITU-{sector[-1].upper()})")
-        if c.kind == "jiu-report":
-            year, symbol = c.key
-            if symbol:   # JIU/REP/2016/1 is a UN document symbol
-                return self._un_document(symbol)
-            # no symbol printed: the report is named by its year (id/jiu-report/un/2009); several JIU
-            # reports may share a year, so the citation stays "unverified" (pipeline.registry)
-            return self._thing(u.instrument("jiu-report", "un", year), f"JIU report of {year} (cited by year; symbol not printed)")
-        if c.kind == "action-plan":
-            body, plan, *parts = c.key
-            if not re.search(r"-\d{4}$", plan):
-                return None      # a WTDC place that hosted several conferences, the year not printed
-            place, year = plan.rsplit("-", 1)
-            t = self._thing(u.instrument("action-plan", body, plan), f"{place.replace('-', ' ').title()} Action Plan (WTDC-{year[2:]})")
-            path = plan
-            for part in parts:
-                path = f"{path}/{part}"
-                kind, _, n = part.partition("-")
-                t = self._thing(u.instrument("action-plan", body, path),
-                                f"{kind.capitalize()} {n} of the {place.replace('-', ' ').title()} Action Plan", t)
-            return t
-        if c.kind == "strategic-plan":
-            level, period, code = c.key
-            if period is None:
-                return None      # "the strategic plan for the Union": which plan is not printed
-            plan = self._thing(u.strategic_plan_scheme(period), f"ITU Strategic Plan {period}")
-            if level == "goal":
-                return self._thing(u.strategic_plan(period, "goal", code), f"Goal {code} of the ITU Strategic Plan {period}", plan)
-            return plan
-        return None
+    def thing_version(self, uri: str, label: str, work: str) -> str:
+        v = iri(uri)
+        if v not in self._described:
+            self.thing(v, label)
+            self.add(v, DCTERMS.isVersionOf, work)
+            self.add(work, DCTERMS.hasVersion, v)
+        return v
+
+    def report(self, f: Finding) -> None:
+        self.findings.append(f)
 
     def cite(self, citing: str, c: Citation, s: Section | None, n: int | None) -> None:
         t = self.target(c)
@@ -681,20 +550,22 @@ class Mapper:
                                              + (f" ({c.note})" if c.note else ""), c.printed, c.span))
             elif status == "broken":
                 if c.kind == "sdg":
-                    return           # reported by target() as unknown-sdg, with the framework it was checked against
+                    return           # reported by the family's target as unknown-sdg, with the framework it was checked against
                 why = c.note or (f"no resolution of {BODY_NAMES.get(c.key[0], c.key[0])} can have the number {c.key[1]}"
                                  if c.kind == "itu-resolution" else f"{c.kind} {' '.join(str(k) for k in c.key)} cannot exist")
                 self.findings.append(Finding("unresolved-reference", f"broken reference, not linked: {why}",
                                              c.printed, c.span, "warning"))
             else:
                 # a generic "the strategic plan" is worth a note, not a warning
-                severity = "info" if c.kind in ("strategic-plan", "action-plan") else "warning"
+                fam = family_of(c.kind)
+                severity = fam.unresolved_severity if fam is not None else "warning"
                 self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
                                              c.printed, c.span, severity))
             return
         if c.status in ("current", "inserted"):
             self.add(citing, CITO.cites, t)
-            whole = self.value(t, ELI.is_part_of) if c.kind in INSTRUMENT_KINDS else None
+            fam = family_of(c.kind)
+            whole = self.value(t, ELI.is_part_of) if fam is not None and fam.part_of_whole else None
             if whole is not None:
                 self.add(citing, CITO.cites, whole)  # citing § 50 of the Tunis Agenda cites the Tunis Agenda
         if n is None:
@@ -726,14 +597,6 @@ class Mapper:
         self.add(fu, RG.about, self.doc_uri)
         self.add(fu, RDFS.label, lit(f"{f.kind} at line {f.span.line_start}", lang="en"))
         self.span(fu, f.span)
-
-
-def target_uri(c: Citation, settings: Settings) -> str | None:
-    """The URI a citation links to, as a document's citation would (None: the text does not
-    name one resource, e.g. no body, sector or year).  The query parameters use it, so a
-    librarian's "Question 22-1/1 of ITU-D" finds what the documents cite."""
-    t = Mapper(None, settings).target(c)
-    return str(t) if t is not None else None
 
 
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:

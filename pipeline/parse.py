@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import labels as labels_mod
-from .citations import _required, find_citations, parse_revisions, resolve_internal_references
+from .citations import find_citations, parse_revisions, resolve_internal_references
+from .citations.prefilter import _required
 from .model import (Annex, Citation, Clause, Finding, Footnote, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
 from .plan import parse_plan
@@ -218,7 +219,7 @@ def repair(text: str) -> str:
     """
     quick = _any_repair()
     if quick is not None:
-        # the literal words every repair needs (pipeline.citations._required), tested before the regex
+        # the literal words every repair needs (pipeline.citations.prefilter._required), tested before the regex
         for cond in _repair_words():
             for w in cond:
                 if w in text:

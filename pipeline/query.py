@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .citations import parse_target
+from .citations import parse_target, query_target
 from .settings import Settings
 from .uris import SDG_BASE, URIs
 from .vocab import CONCEPT_BASE, PREFIXES
@@ -222,8 +222,8 @@ def _terms(p: Param, raw: str, u: URIs, settings: Settings) -> list:
 
 def target_iri(c, settings: Settings) -> str | None:
     """The IRI a citation read from a parameter stands for: the same as a document's citation
-    (:func:`pipeline.mapping.target_uri`), except that an SDG code outside the framework is an error."""
-    from .mapping import target_uri
+    (:func:`pipeline.citations.target_uri`, named without mapping anything), except that an SDG code
+    outside the framework is an error."""
     from .reference import sdg as sdg_reference
     if c.kind == "sdg":
         level, code = c.key
@@ -231,7 +231,7 @@ def target_iri(c, settings: Settings) -> str | None:
         if entry is None:
             raise QueryError(f"SDG {level} {code} is not in the SDG framework")
         return entry.uri
-    return target_uri(c, settings)
+    return query_target(c, settings.base)
 
 
 # -- typed parameters: SDG concepts, addressees, controlled lists -----------------

@@ -10,6 +10,10 @@ from .settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 
+#: The ITU bodies whose resolutions resgraph names (``{body}`` of the URI scheme) and how labels name them.
+BODY_NAMES = {"pp": "Plenipotentiary Conference", "wtdc": "WTDC", "wtsa": "WTSA", "ra": "Radiocommunication Assembly",
+              "council": "Council", "wrc": "WRC", "wcit": "WCIT", "wtpf": "WTPF"}
+
 
 @dataclass(frozen=True)
 class Conference:

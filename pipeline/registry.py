@@ -13,16 +13,13 @@ ends as exactly one of (issue 4):
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import Citation, SourceDocument
-from .reference import REFERENCE_DIR, aliases, bodies_for, conferences, sdg
-from .uris import slug
+from .model import SourceDocument
+from .reference import REFERENCE_DIR, aliases
 
 STATUSES = ("resolved", "unverified", "broken", "ambiguous")
-KNOWN_INSTRUMENT_KINDS = ("constitution", "convention", "wsis", "instrument")
 
 
 @dataclass
@@ -69,59 +66,3 @@ def plausible_resolution_number(body: str, number: str) -> bool:
     if not number.isdigit() or number.startswith("0"):
         return False
     return int(number) < (10000 if body == "council" else 1000)
-
-
-def status_of(c: Citation, reg: Registry) -> tuple[str, list[str]]:
-    """(status, candidates) of one citation."""
-    if c.kind == "itu-resolution":
-        body, number = c.key
-        if number.isdigit() and not plausible_resolution_number(body, number):
-            return "broken", []                 # "Resolution 9999 … of this conference" cannot exist
-        if body == "unknown":
-            cands = []
-            if c.revision is not None:
-                cands = [b for b in bodies_for(c.revision.place, c.revision.year, revision=c.revision.rev)]
-            cands = cands or sorted(b for b, n in reg.itu if n == number)
-            return ("ambiguous" if len(cands) > 1 else "unverified"), [f"{b}/{number}" for b in cands]
-        return ("resolved" if (body, number) in reg.itu else "unverified"), []
-    if c.kind == "itu-decision":
-        body, number = c.key
-        if body == "unknown":
-            return "ambiguous", []
-        return ("resolved" if (body, number) in reg.decisions else "unverified"), []
-    if c.kind == "un":
-        if c.key[0] is None:
-            return "broken", []                 # a symbol that is not well-formed (pipeline.citations)
-        return ("resolved" if c.key[0] in reg.un else "unverified"), []
-    if c.kind == "sdg":
-        level, code = c.key
-        return ("resolved" if (level, code) in sdg() else "broken"), []
-    if c.kind == "instrument" and c.key[1:2] == ("itr",) and len(c.key) > 2 and c.key[3] is None:
-        return "ambiguous", []                  # an article of the ITRs of 1988 or of 2012
-    if c.kind == "instrument" and c.key[0] == "wtdc" and not re.search(r"-\d{4}$", c.key[1]):
-        return "ambiguous", []                  # "the Buenos Aires Declaration": WTDC-94 or WTDC-17
-    if c.kind in KNOWN_INSTRUMENT_KINDS:
-        return "resolved", []
-    if c.kind == "question":
-        sector, code = c.key
-        if sector == "unknown":
-            return "ambiguous", []
-        sg = code.rpartition("/")[2]
-        if sector == "itu-d" and sg not in ("1", "2"):
-            return "broken", []                 # ITU-D has had two study groups since 1994
-        return "unverified", []                 # no list of Questions ships in data/reference
-    if c.kind == "action-plan":
-        _body, plan, *parts = c.key
-        m = re.fullmatch(r"(.+)-(\d{4})", plan)
-        if m is None:
-            return "ambiguous", []              # a place that hosted several WTDCs, year not printed
-        known = any(x.body == "wtdc" and x.year == m.group(2) and slug(x.place) == m.group(1) for x in conferences())
-        if not known:
-            return "broken", []                 # no WTDC met there that year
-        return ("resolved" if not parts else "unverified"), []   # objectives/outputs: no list ships
-    if c.kind == "strategic-plan":
-        level, period, _code = c.key
-        if period is None:
-            return "ambiguous", []              # "the strategic plan": which period is not printed
-        return ("resolved" if period in reg.plans and level == "plan" else "unverified"), []
-    return "unverified", []

@@ -237,7 +237,8 @@ def test_wsis_paragraph_after_a_quotation_and_action_line_lists():
     ("the 2009 United Nations Joint Inspection Unit report", "unverified"),   # l.164
 ])
 def test_registry_status_of_the_new_kinds(text, status):
-    from pipeline.registry import registry_for, status_of
+    from pipeline.citations import status_of
+    from pipeline.registry import registry_for
     reg = registry_for([])
     assert {status_of(c, reg)[0] for c in find_citations(text) if c.kind != "itu-resolution"} == {status}
 
@@ -251,7 +252,8 @@ def test_three_part_symbol_that_is_no_glue_is_broken_never_minted():
     """'68/68/68/302' (a mutation found by the fuzz run) is neither a UN symbol nor two
     glued ones (the second part is too short to hold a number and a session): the citation
     is kept as broken with a note, and no A/RES/68/68/68 resource is minted."""
-    from pipeline.registry import Registry, status_of
+    from pipeline.citations import status_of
+    from pipeline.registry import Registry
     [c] = [c for c in find_citations("UNGA Resolution 68/68/68/302;") if c.kind == "un"]
     assert c.key == (None,)
     assert "not a well-formed UN symbol" in c.note
@@ -295,12 +297,14 @@ def test_bad_citations_in_a_document_are_findings_with_their_line_never_resource
 
 @pytest.mark.parametrize("text", ["Resolution 0 of WTDC", "Resolution 1000 of WTDC", "Resolution 012 of this conference"])
 def test_numbers_no_resolution_can_have_are_broken(text):
-    from pipeline.registry import Registry, status_of
+    from pipeline.citations import status_of
+    from pipeline.registry import Registry
     [c] = [c for c in find_citations(text) if c.kind == "itu-resolution"]
     assert status_of(c, Registry())[0] == "broken"
 
 
 def test_council_resolutions_have_four_digits():
-    from pipeline.registry import Registry, status_of
+    from pipeline.citations import status_of
+    from pipeline.registry import Registry
     [c] = [c for c in find_citations("Council Resolution 1305 (2009)") if c.kind == "itu-resolution"]
     assert c.key == ("council", "1305") and status_of(c, Registry())[0] != "broken"

@@ -585,7 +585,7 @@ def test_docstring_examples():
 
 def test_cites_other_instruments_by_what_a_librarian_types(seed):
     """Kinds besides resolutions, UN documents and SDGs are found by the same reading as
-    the documents (pipeline.mapping.target_uri): an ITU-D Question (printed "221/1", its
+    the documents (pipeline.citations.target_uri): an ITU-D Question (printed "221/1", its
     hyphen lost) and an ITU-T Recommendation."""
     assert "Question 221/1" in seed_line(1807) and "(ITUD)" in seed_line(1807)   # Res 130 considering j)
     rows = seed("cites", target="Question 22-1/1 of ITU-D")

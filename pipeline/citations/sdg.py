@@ -1,0 +1,69 @@
+"""SDG goals, targets and indicators ("SDG 9", "target 9.c", "indicator 9.c.1"); an ITU strategic
+"Target 1.1" is not SDG target 1.1."""
+from __future__ import annotations
+
+import re
+
+from ..model import Citation, Finding
+from .base import Family, SpanMaker, Targets
+from .prefilter import _finditer
+from ..reference import sdg
+from ..registry import Registry
+
+
+# ------------------------------------------------------------------- SDGs ---
+
+_SDG_GOAL_RE = re.compile(
+    r"\b(?:SDG\s?(?P<g1>\d{1,2})(?![\d.])|Sustainable\s+Development\s+Goal\s+(?P<g2>\d{1,2})(?![\d.])"
+    r"|Goal\s+(?P<g3>\d{1,2})\s+(?:in|of)\s+the\s+2030\s+Agenda)")
+_SDG_TARGET_RE = re.compile(r"\b(?:SDG\s+)?[Tt]argets?\s+(?P<t>\d{1,2}\.[0-9a-z]{1,2})\b(?!\.\d)")
+_SDG_INDICATOR_LIST_RE = re.compile(r"\bSDG\s+indicators?\s*\((?P<list>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}(?:\s*(?:,|and|,\s*and)\s*\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})*)\)")
+_SDG_INDICATOR_RE = re.compile(r"\b[Ii]ndicators?\s+(?P<i>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})\b")
+
+
+
+def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
+    out = []
+    for m in _finditer(_SDG_GOAL_RE, text):
+        g = m.group("g1") or m.group("g2") or m.group("g3")
+        # "SDG 18" is read too: the registry calls it broken (there are 17 goals) and the
+        # mapping reports it, rather than passing over it in silence
+        note = None if 1 <= int(g) <= 17 else f"there is no SDG {int(g)} (the goals are 1-17)"
+        out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end()), note=note))
+    for m in _finditer(_SDG_TARGET_RE, text):
+        # "Target 1.1" is also how the ITU strategic plan numbers its own targets: only an
+        # explicit SDG, a letter target (9.c) or the SDGs named nearby make it an SDG target
+        code = m.group("t")
+        near = text[max(0, m.start() - 120):m.end() + 60]
+        if not (m.group(0).startswith("SDG") or code.split(".")[1].isalpha()
+                or re.search(r"SDG|Sustainable\s+Development\s+Goal", near)):
+            continue
+        out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end())))
+    for m in _finditer(_SDG_INDICATOR_RE, text):
+        out.append(Citation("sdg", ("indicator", m.group("i")), m.group(0), mk(base + m.start(), base + m.end())))
+    for m in _finditer(_SDG_INDICATOR_LIST_RE, text):   # "five SDG indicators (4.4.1, 5.b.1, … and 17.8.1)"
+        for im in re.finditer(r"\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}", m.group("list")):
+            a = m.start("list") + im.start()
+            out.append(Citation("sdg", ("indicator", im.group(0)), im.group(0), mk(base + a, base + a + len(im.group(0)))))
+    return out
+
+
+
+
+def target(c: Citation, ctx: Targets) -> str | None:
+    level, code = c.key
+    entry = sdg().get((level, code))
+    if entry is None:
+        ctx.report(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
+                            c.printed, c.span))
+        return None
+    return entry.uri
+
+
+def status(c: Citation, reg: Registry) -> tuple[str, list[str]]:
+    level, code = c.key
+    return ("resolved" if (level, code) in sdg() else "broken"), []
+
+
+FAMILY = Family("sdg", re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"), _sdg_citations, kinds=("sdg",),
+                target=target, status=status)
