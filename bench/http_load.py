@@ -45,7 +45,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from pipeline import store as store_mod  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.vocab import CITO, DCTERMS, ELI, PROV, RG  # noqa: E402
+from pipeline.rdf.vocab import CITO, DCTERMS, ELI, PROV, RG  # noqa: E402
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

@@ -51,7 +51,7 @@ import pyoxigraph as ox  # noqa: E402
 import http_load  # noqa: E402
 from pipeline import store as store_mod  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.vocab import RG  # noqa: E402
+from pipeline.rdf.vocab import RG  # noqa: E402
 
 VIRTUOSO_SH = ROOT / ".ci" / "services" / "virtuoso.sh"
 PROBE = "resolution/pp/7"

@@ -53,13 +53,13 @@ import owlrl  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from pipeline import store as store_mod
 from pipeline.checks import reason  # noqa: E402
 from pipeline.mapping import map_document  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.checks import all_shapes, compiled_checks, graph_checks, shacl, shacl_store, shapes_graph  # noqa: E402
-from pipeline.vocab import ontology_graph  # noqa: E402
+from pipeline.rdf.vocab import ontology_graph  # noqa: E402
+from pipeline.rdf.triples import graph_quads
 
 SEED = ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
 INFERRED = "urn:x-bench:inferred"
@@ -93,7 +93,7 @@ def inputs(settings: Settings) -> tuple[Graph, Graph, Graph]:
 def quads(graphs: list[tuple[Graph, str]]) -> list:
     out = []
     for g, name in graphs:
-        out.extend(store_mod.graph_quads(g, name))
+        out.extend(graph_quads(g, name))
     return out
 
 
@@ -178,7 +178,7 @@ def _key(r) -> tuple:
 def replicate(doc: Graph, base: str, k: int) -> list[tuple[str, bytes]]:
     """``k`` renamed copies of the document graph as (graph name, N-Triples bytes)."""
     nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                       for q in store_mod.graph_quads(doc, "urn:x-bench:unused")),
+                       for q in graph_quads(doc, "urn:x-bench:unused")),
                       format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     kinds = ("resolution", "proposal", "document", "finding")
     out = []

@@ -90,7 +90,7 @@ form a librarian types, read by the same code that reads the documents), `sdg` (
 *optional* may be left out: the question is then answered for every value.
 
 **Running a `.rq` file elsewhere.** The files declare no prefixes: the prefixes are declared
-once, in `pipeline.vocab.PREFIXES`. For another SPARQL tool, print the self-contained query
+once, in `pipeline.rdf.vocab.PREFIXES`. For another SPARQL tool, print the self-contained query
 with `resgraph query NAME -p … --sparql`, or prepend these lines to the file:
 
 ```

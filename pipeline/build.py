@@ -40,14 +40,16 @@ from rdflib.namespace import RDF
 
 from . import store as store_mod
 from .checks import reason
-from .mapping import Mapper, graph_of_ntriples, mapped
+from .mapping import Mapper, mapped
+from .rdf.triples import graph_of_ntriples
 from .model import SourceDocument
 from .parse import SourceError, document_slug, parse, read_source
 from .settings import PROJECT_ROOT, Settings
-from .uris import URIs
+from .rdf.uris import URIs
 from .checks import (Report, Result, finding_results, graph_checks, report_quads, results_by_document, shacl,
                        shacl_store, shapes_graph)
-from .vocab import RG, ontology_graph
+from .rdf.vocab import RG, ontology_graph
+from .rdf.triples import graph_quads
 
 Progress = Callable[[str, str], None]
 
@@ -188,11 +190,11 @@ def _doc_counts(doc: SourceDocument, g: Graph | Mapper) -> dict:
 
 
 def ntriples_of(g: Graph | Mapper) -> bytes:
-    """An rdflib graph as N-Triples bytes, serialised by pyoxigraph (terms as :func:`store.to_ox`),
+    """An rdflib graph as N-Triples bytes, serialised by pyoxigraph (terms as :func:`pipeline.rdf.terms.to_ox`),
     or the triples of a :class:`~pipeline.mapping.Mapper` (the same bytes, without rdflib)."""
     if isinstance(g, Mapper):
         return g.ntriples()
-    quads = store_mod.graph_quads(g, "urn:x-resgraph:unused")
+    quads = graph_quads(g, "urn:x-resgraph:unused")
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
 
 
@@ -365,12 +367,12 @@ def skolemized(g: Graph, settings: Settings) -> Graph:
 def static_quads(settings: Settings) -> Iterator[ox.Quad]:
     """The ontology and reference graphs (skolemised), the same for every document."""
     u = URIs(settings.base)
-    yield from store_mod.graph_quads(skolemized(ontology_graph(settings.ontology_dir), settings), u.ontology_graph)
+    yield from graph_quads(skolemized(ontology_graph(settings.ontology_dir), settings), u.ontology_graph)
     ref = Graph()
     sdg_ttl = settings.reference_dir / "sdg-kos-goals-targets-indicators.ttl"
     if sdg_ttl.exists():
         ref.parse(sdg_ttl, format="turtle")
-    yield from store_mod.graph_quads(skolemized(ref, settings), u.reference_graph)
+    yield from graph_quads(skolemized(ref, settings), u.reference_graph)
 
 
 def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:

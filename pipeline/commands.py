@@ -276,7 +276,7 @@ EXPORT_FORMATS = {
 def export(fmt, base, store_dir):
     """Write the published graph (asserted + inferred) to stdout."""
     from .store import StoreError, open_current
-    from .vocab import PREFIXES
+    from .rdf.vocab import PREFIXES
 
     settings = make_settings(base, store_dir)
     try:

@@ -17,129 +17,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib import namespace as _rdflib_ns
+from rdflib import Graph
 
-from . import vocab
 from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
+from .rdf.terms import CITO, DCTERMS, ELI, PROV, RDF, RDFS, RG, SKOS, XSD, _ox_term, _rdflib_term, concept, iri, lit
+from .rdf.triples import new_graph
 from .citations import Targets, family_of, status_of, target_uri
 from .reference import BODY_NAMES, aliases, sdg as sdg_reference
 from .registry import registry_for
 from .settings import Settings
-from .uris import URIs, undocs
-
-
-# -- terms -------------------------------------------------------------------------------
-# The mapper records its triples with light terms: an IRI is a plain ``str``, a literal the
-# tuple ``(lexical form, language or None, datatype IRI or None)`` exactly as the rdflib
-# literal the code used to build would have them.  rdflib and pyoxigraph terms are made only
-# at the end, once per distinct term: :meth:`Mapper.ntriples` for the build (pyoxigraph, no
-# rdflib), :meth:`Mapper.graph` for the callers that want an rdflib graph (:func:`map_document`).
-
-
-class _IRIs:
-    """The terms of an rdflib namespace as plain ``str`` IRIs (a closed ``DefinedNamespace``
-    still raises on a misspelt term)."""
-
-    def __init__(self, ns):
-        self._ns = ns
-
-    def __getattr__(self, name: str) -> str:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        iri = str(getattr(self._ns, name))
-        setattr(self, name, iri)
-        return iri
-
-
-RG, ELI, CITO = _IRIs(vocab.RG), _IRIs(vocab.ELI), _IRIs(vocab.CITO)
-DCTERMS, PROV = _IRIs(vocab.DCTERMS), _IRIs(vocab.PROV)
-RDF, RDFS, SKOS, XSD = (_IRIs(_rdflib_ns.RDF), _IRIs(_rdflib_ns.RDFS), _IRIs(_rdflib_ns.SKOS),
-                        _IRIs(_rdflib_ns.XSD))
-_XSD_INTEGER, _XSD_STRING = XSD.integer, XSD.string
-
-
-@lru_cache(maxsize=None)
-def concept(scheme: str, code: str) -> str:
-    """:func:`pipeline.vocab.concept` as a plain ``str`` IRI."""
-    return str(vocab.concept(scheme, code))
-
-
-def iri(value) -> str:
-    """An IRI as the mapper records it (a plain ``str``)."""
-    return str(value)
-
-
-def lit(value, lang: str | None = None, datatype: str | None = None) -> tuple:
-    """A literal as the mapper records it: ``(lexical, language, datatype)``, the lexical form,
-    language and datatype of ``rdflib.Literal(value, lang=lang, datatype=datatype)``."""
-    if datatype is None:
-        t = type(value)
-        if t is str and (lang is None or lang == "en"):
-            return (value, lang, None)
-        if t is int and lang is None:
-            return (str(value), None, _XSD_INTEGER)
-    return _rdflib_literal(value, lang, datatype)
-
-
-@lru_cache(maxsize=4096, typed=True)
-def _rdflib_literal(value, lang, datatype) -> tuple:
-    """What rdflib makes of any other literal (gYear, booleans, …): exact, and rare enough to cache."""
-    term = Literal(value, lang=lang, datatype=datatype)
-    return (str(term), term.language, str(term.datatype) if term.datatype is not None else None)
-
-
-def _ox_term(term):
-    """A recorded term → pyoxigraph, as :func:`pipeline.store.to_ox` converts the rdflib term."""
-    if type(term) is str:
-        return ox.NamedNode(term)
-    lexical, lang, datatype = term
-    if lang:
-        return ox.Literal(lexical, language=lang)
-    if datatype is not None:
-        return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
-    return ox.Literal(lexical)
-
-
-def _rdflib_term(term):
-    """A recorded term → the rdflib term the mapper used to add."""
-    if type(term) is str:
-        return URIRef(term)
-    lexical, lang, datatype = term
-    return Literal(lexical, lang=lang, datatype=datatype)
-
-
-def _rdflib_from_ox(term):
-    """A pyoxigraph term → rdflib, the inverse of :func:`pipeline.store.to_ox`."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def new_graph() -> Graph:
-    """An empty rdflib graph with the prefixes of the document graphs bound."""
-    g = Graph()
-    for prefix, ns in (("rg", vocab.RG._NS), ("eli", vocab.ELI._NS), ("cito", vocab.CITO._NS),
-                       ("dcterms", _rdflib_ns.DCTERMS), ("prov", _rdflib_ns.PROV), ("skos", _rdflib_ns.SKOS)):
-        g.bind(prefix, ns)
-    return g
-
-
-def graph_of_ntriples(data: bytes) -> Graph:
-    """N-Triples (as the build makes them, :meth:`Mapper.ntriples`) → the rdflib graph
-    :func:`map_document` gives for the same document (parsed by pyoxigraph)."""
-    g = new_graph()
-    conv = lru_cache(maxsize=None)(_rdflib_from_ox)   # each distinct term converted once
-    add = g.add
-    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-        add((conv(t.subject), conv(t.predicate), conv(t.object)))
-    return g
+from .rdf.uris import URIs, undocs
 
 
 class Mapper(Targets):
@@ -189,7 +76,7 @@ class Mapper(Targets):
         return [s for s, types in self._index[RDF.type].items() if cls in types]
 
     def ox_triples(self) -> list[ox.Triple]:
-        """The triples as pyoxigraph triples (terms as :func:`pipeline.store.to_ox` makes them)."""
+        """The triples as pyoxigraph triples (terms as :func:`pipeline.rdf.terms.to_ox` makes them)."""
         cache: dict = {}
         out = []
         Triple = ox.Triple

@@ -30,7 +30,7 @@ from .model import (Annex, Citation, Clause, Finding, Footnote, Proposal, Resolu
                     SourceDocument, Span)
 from .plan import parse_plan
 from .reference import REFERENCE_DIR
-from .uris import slug
+from .rdf.uris import slug
 
 #: Limits of a source, chosen to sit far above any real ITU text export and far below what
 #: would exhaust a build: the seed (PP-18 Document 64 Addendum 1) is 0.4 MiB with lines of

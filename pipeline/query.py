@@ -27,7 +27,7 @@ for every value (``proposals`` without ``action`` lists every proposal).  Types:
                  Conference");
 ``iri``          an absolute IRI; ``string`` (a plain literal); ``integer``.
 
-Prefixes are declared once, in :data:`pipeline.vocab.PREFIXES`; ``.rq`` files carry none.
+Prefixes are declared once, in :data:`pipeline.rdf.vocab.PREFIXES`; ``.rq`` files carry none.
 
 >>> from pipeline.settings import Settings
 >>> q = get("proposals", Settings())
@@ -48,8 +48,8 @@ import pyoxigraph as ox
 
 from .citations import parse_target, query_target
 from .settings import Settings
-from .uris import SDG_BASE, URIs
-from .vocab import CONCEPT_BASE, PREFIXES
+from .rdf.uris import SDG_BASE, URIs
+from .rdf.vocab import CONCEPT_BASE, PREFIXES
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>[a-z-]+):\s*(?P<value>.*)$")
 PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*\((?P<type>[a-z-]+)(?:\s*,\s*(?P<optional>optional))?\)\s*(?P<doc>.*)$")

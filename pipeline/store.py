@@ -28,12 +28,10 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from .settings import Settings
 
@@ -49,31 +47,6 @@ class Generation:
     name: str
     path: Path
     meta: dict
-
-
-# ------------------------------------------------------------------ terms ---
-
-def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """rdflib term → pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r}")
-
-
-def graph_quads(graph: Graph, graph_name: str) -> Iterator[ox.Quad]:
-    """All triples of an rdflib graph as pyoxigraph quads in the named graph ``graph_name``."""
-    g = ox.NamedNode(graph_name)
-    conv = lru_cache(maxsize=None)(to_ox)   # each distinct term converted once
-    for s, p, o in graph:
-        yield ox.Quad(conv(s), conv(p), conv(o), g)
 
 
 # ------------------------------------------------------------ generations ---

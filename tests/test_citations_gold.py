@@ -12,9 +12,8 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 
-from pipeline.uris import slug
+from pipeline.rdf.uris import slug
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "citations_gold.json").read_text(encoding="utf-8"))
 LIVE = ("current", "inserted")

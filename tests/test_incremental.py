@@ -15,7 +15,7 @@ import pytest
 from pipeline.build import build
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.store import current, open_current
-from pipeline.uris import URIs
+from pipeline.rdf.uris import URIs
 
 BASE = "http://127.0.0.1:8000/"
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"

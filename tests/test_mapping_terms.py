@@ -2,7 +2,7 @@
 N-Triples itself); these tests hold it to the rdflib graph :func:`map_document` gives.
 
 Our document graphs have no blank nodes, so "the same graph" is "the same set of
-pyoxigraph triples", with terms converted as :func:`pipeline.store.to_ox` converts them.
+pyoxigraph triples", with terms converted as :func:`pipeline.rdf.terms.to_ox` converts them.
 """
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ import pytest
 from rdflib import Literal
 from rdflib import namespace as rdflib_ns
 
-from pipeline import build, store as store_mod
-from pipeline.mapping import Mapper, _ox_term, _rdflib_term, lit, map_document, mapped
+from pipeline import build
+from pipeline.mapping import Mapper, map_document, mapped
+from pipeline.rdf.terms import _ox_term, _rdflib_term, lit
 from pipeline.parse import read_source
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.checks import finding_results
+from pipeline.rdf.triples import graph_quads
+from pipeline.rdf.terms import to_ox
 
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"   # as in tests/conftest.py
 SETTINGS = Settings(base="http://127.0.0.1:8000/")
 
 
 def ox_set(g) -> set[ox.Triple]:
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in store_mod.graph_quads(g, "urn:x-test:unused")}
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(g, "urn:x-test:unused")}
 
 
 def nt_set(data: bytes) -> set[ox.Triple]:
@@ -89,9 +92,9 @@ def test_literals_are_rdflibs(args):
     ref = Literal(value, lang=lang, datatype=datatype)
     mine = lit(value, lang, datatype)
     assert _rdflib_term(mine) == ref
-    assert _ox_term(mine) == store_mod.to_ox(ref)
+    assert _ox_term(mine) == to_ox(ref)
     assert str(_ox_term(mine)) == ox.serialize([ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"),
-                                                          store_mod.to_ox(ref))],
+                                                          to_ox(ref))],
                                                format=ox.RdfFormat.N_TRIPLES).decode().split(" ", 2)[2][:-3]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline import query as qmod
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.vocab import PREFIXES
+from pipeline.rdf.vocab import PREFIXES
 
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"  # as in conftest.py
 BASE = "http://127.0.0.1:8000/"  # the seed fixtures' base (conftest.py)
@@ -64,7 +64,7 @@ def test_header(name):
     assert re.match(rf"resgraph query {re.escape(name)}\b", q.examples[0])
     assert set(q.example_values()) <= {p.name for p in q.params}
     assert {p.name for p in q.params if not p.optional} <= set(q.example_values())
-    assert not re.search(r"(?im)^\s*PREFIX\b", text), "prefixes are declared once, in pipeline.vocab.PREFIXES"
+    assert not re.search(r"(?im)^\s*PREFIX\b", text), "prefixes are declared once, in pipeline.rdf.vocab.PREFIXES"
     for p in q.params:
         assert p.doc, p.name
         # pyoxigraph binds only variables of the SELECT projection

@@ -18,9 +18,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from pipeline import store as store_mod
 from pipeline.checks import reason
-from pipeline.vocab import CITO, DCTERMS, RG, ontology_graph
+from pipeline.rdf.vocab import CITO, DCTERMS, RG, ontology_graph
+from pipeline.rdf.triples import graph_quads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reason" / "roll-up.ttl"
 INFERRED = "urn:x-resgraph:inferred"
@@ -33,7 +33,7 @@ IMPLEMENTATIONS = {"sparql": reason.infer, "python": reason.materialise}
 
 def ours(abox: Graph, how: str = "sparql") -> set:
     st = ox.Store()
-    st.extend(store_mod.graph_quads(abox, "urn:x-resgraph:asserted"))
+    st.extend(graph_quads(abox, "urn:x-resgraph:asserted"))
     IMPLEMENTATIONS[how](st, INFERRED, reason.rules_from(reason.closed_ontology()))
     out = set()
     for q in st.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED)):
@@ -166,7 +166,7 @@ def test_a_chain_that_joins_two_documents_is_followed(tmp_path):
     (``rg:citesVersionOf``, then ``cito:cites``), which no per-document pass could see."""
     from pipeline.build import _reason_and_check
     from pipeline.settings import Settings
-    from pipeline.uris import URIs
+    from pipeline.rdf.uris import URIs
     s = Settings(base="http://example.org/", store_dir=tmp_path / "store")
     u = URIs(s.base)
     ex = "http://example.org/id/"
@@ -190,12 +190,12 @@ def test_an_earlier_result_is_brought_up_to_date():
     abox = Graph().parse(FIXTURE)
     rules = reason.rules_from(reason.closed_ontology())
     fresh = ox.Store()
-    fresh.extend(store_mod.graph_quads(abox, "urn:x-resgraph:asserted"))
+    fresh.extend(graph_quads(abox, "urn:x-resgraph:asserted"))
     reason.materialise(fresh, INFERRED, rules, graphs=["urn:x-resgraph:asserted"])
     want = _graph_set(fresh, INFERRED)
     assert len(want) > 20
     st = ox.Store()
-    st.extend(store_mod.graph_quads(abox, "urn:x-resgraph:asserted"))
+    st.extend(graph_quads(abox, "urn:x-resgraph:asserted"))
     G = ox.NamedNode(INFERRED)
     kept = sorted(want, key=str)[: len(want) // 2]       # half of the right answer is there
     st.extend(ox.Quad(*t, G) for t in kept)

@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
-from pipeline import store as store_mod
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.uris import URIs
+from pipeline.rdf.uris import URIs
 from pipeline.checks import (REFERENCE_FINDINGS, Result, finding_results, graph_checks, report_graph,
                                report_quads, results_by_document, shacl_store)
-from pipeline.vocab import RG, concept, ontology_graph
+from pipeline.rdf.vocab import RG, concept, ontology_graph
+from pipeline.rdf.triples import graph_quads
 
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"   # as in tests/conftest.py
 BASE = "http://127.0.0.1:8000/"                                          # the seed fixtures' base (conftest.py)
@@ -57,8 +57,8 @@ def seed(seed_doc):
     g = map_document(seed_doc, settings=SETTINGS)
     onto = ontology_graph()
     st = ox.Store()
-    st.extend(store_mod.graph_quads(g, U.document_graph(SLUG)))
-    st.extend(store_mod.graph_quads(onto, U.ontology_graph))
+    st.extend(graph_quads(g, U.document_graph(SLUG)))
+    st.extend(graph_quads(onto, U.ontology_graph))
     results = shacl_store(st, graphs=[U.document_graph(SLUG), U.ontology_graph]).results
     results += finding_results(g, seed_doc, settings=SETTINGS)
     return {"graph": g, "store": st, "results": results, "report": report_graph(SLUG, results, settings=SETTINGS)}
@@ -81,10 +81,10 @@ def other_document() -> tuple[Graph, list[Result]]:
 def test_broken_references_in_one_document(seed):
     g = seed["graph"]
     st = ox.Store()
-    st.extend(store_mod.graph_quads(g, U.document_graph(SLUG)))
-    st.extend(store_mod.graph_quads(ontology_graph(), U.ontology_graph))
+    st.extend(graph_quads(g, U.document_graph(SLUG)))
+    st.extend(graph_quads(ontology_graph(), U.ontology_graph))
     other, other_results = other_document()
-    st.extend(store_mod.graph_quads(other, U.document_graph("other-doc")))
+    st.extend(graph_quads(other, U.document_graph("other-doc")))
     st.extend(report_quads({SLUG: seed["results"], "other-doc": other_results}, settings=SETTINGS))
     q = BROKEN_REFERENCES.replace("?doc", f"<{U.document(SLUG)}>")
     got = {(int(r["line"].value), r["quote"].value, r["record"].value)
@@ -172,9 +172,9 @@ def test_graph_check_results_go_to_the_document_that_describes_the_focus():
     from test_shapes import FIXTURES
     a, b = Graph().parse(FIXTURES / "conforming.ttl"), Graph().parse(FIXTURES / "violating-unique-label.ttl")
     st = ox.Store()
-    st.extend(store_mod.graph_quads(a, U.document_graph("doc-a")))
-    st.extend(store_mod.graph_quads(b, U.document_graph("doc-b")))
-    st.extend(store_mod.graph_quads(ontology_graph(), U.ontology_graph))
+    st.extend(graph_quads(a, U.document_graph("doc-a")))
+    st.extend(graph_quads(b, U.document_graph("doc-b")))
+    st.extend(graph_quads(ontology_graph(), U.ontology_graph))
     checks = graph_checks(st).results
     assert checks
     per_doc = results_by_document(checks, st, settings=SETTINGS)

@@ -1,10 +1,9 @@
 """The whole pipeline on the seed, checked against facts read from it by hand."""
 import pyoxigraph as ox
-import pytest
 
 from pipeline.query import bind, get, run
-from pipeline.uris import URIs
-from pipeline.vocab import PREFIXES
+from pipeline.rdf.uris import URIs
+from pipeline.rdf.vocab import PREFIXES
 
 U = URIs("http://127.0.0.1:8000/")
 

@@ -14,13 +14,13 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS, XSD
 
-from pipeline import store as store_mod
 from pipeline.settings import Settings
 from pipeline.checks.shacl_sparql import UnsupportedShape, compile_shapes
-from pipeline.uris import URIs
+from pipeline.rdf.uris import URIs
 from pipeline.checks import all_shapes, compiled_checks, shacl, shacl_store, shapes_graph
-from pipeline.vocab import RG, ontology_graph
+from pipeline.rdf.vocab import RG, ontology_graph
 from test_shapes import EXPECTED, RGS, data, short
+from pipeline.rdf.triples import graph_quads
 
 BASE = "http://127.0.0.1:8000/"   # the seed fixtures' base (tests/conftest.py)
 
@@ -43,9 +43,9 @@ def both(g: Graph, env) -> tuple[set, set]:
     """(pyshacl's results, the compiled validator's results) on ``g`` + ontology."""
     theirs = {key(r) for r in shacl(g, settings=SETTINGS, shapes=env["core"], ontology=env["onto"]).results}
     st = ox.Store()
-    st.extend(store_mod.graph_quads(g, DOC))
-    st.extend(store_mod.graph_quads(env["onto"], ONTO))
-    st.extend(store_mod.graph_quads(Graph().parse(data=f"<urn:x:s> <{RDF.type}> <{RG.Clause}> .", format="nt"),
+    st.extend(graph_quads(g, DOC))
+    st.extend(graph_quads(env["onto"], ONTO))
+    st.extend(graph_quads(Graph().parse(data=f"<urn:x:s> <{RDF.type}> <{RG.Clause}> .", format="nt"),
                                     "urn:x-test:elsewhere"))  # a defective node outside the validated graphs
     ours = {key(r) for r in shacl_store(st, graphs=[DOC, ONTO], checks=env["checks"]).results}
     return theirs, ours

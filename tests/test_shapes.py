@@ -17,10 +17,10 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from pipeline import store as store_mod
 from pipeline.settings import Settings
 from pipeline.checks import SEVERITY, all_shapes, graph_checks, shacl, shapes_graph, sparql_checks
-from pipeline.vocab import ontology_graph
+from pipeline.rdf.vocab import ontology_graph
+from pipeline.rdf.triples import graph_quads
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 EX = "http://example.org/id/"
@@ -51,8 +51,8 @@ def rows(results) -> list[tuple]:
 def validate(g: Graph, env) -> list[tuple]:
     core = shacl(g, settings=SETTINGS, shapes=env["core"], ontology=env["onto"])
     st = ox.Store()
-    st.extend(store_mod.graph_quads(g, "urn:x-test:data"))
-    st.extend(store_mod.graph_quads(env["onto"], "urn:x-test:ontology"))
+    st.extend(graph_quads(g, "urn:x-test:data"))
+    st.extend(graph_quads(env["onto"], "urn:x-test:ontology"))
     return rows(core.results + graph_checks(st, shapes=env["all"]).results)
 
 
@@ -244,7 +244,7 @@ def test_one_pass_executor_equals_pyshacl(env, name):
         theirs.add((SEVERITY[report.value(r, SH.resultSeverity)], short(str(report.value(r, SH.sourceShape)), RGS),
                     short(str(report.value(r, SH.focusNode)), EX), str(report.value(r, SH.resultMessage))))
     st = ox.Store()
-    st.extend(store_mod.graph_quads(g, "urn:x-test:data"))
+    st.extend(graph_quads(g, "urn:x-test:data"))
     ours = set(rows(graph_checks(st, shapes=env["all"]).results))
     assert ours == theirs
     assert ours, "the fixture should violate a SHACL-SPARQL shape"

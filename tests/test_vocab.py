@@ -1,7 +1,7 @@
 """Terms are defined once, in ontology/; code, shapes and queries may use only declared terms.
 
 * our terms (``rg:``): declared in ``ontology/resgraph.ttl``, with a label and a definition,
-  and reached from Python only through :mod:`pipeline.vocab`;
+  and reached from Python only through :mod:`pipeline.rdf.vocab`;
 * our concepts (``rgc:``): every concept IRI in code, shapes or queries exists in
   ``ontology/concepts.ttl``, and every concept is documented;
 * reused terms (``eli:``, ``cito:``, ``sdgo:``, ``dcterms:``, ``prov:``, ``skos:``): declared in
@@ -18,9 +18,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from pipeline import vocab
+from pipeline.rdf import vocab
 from pipeline.settings import PROJECT_ROOT
-from pipeline.vocab import CITO, CONCEPT_BASE, ELI, ONTOLOGY_IRI, RG, SDGO, ontology_graph
+from pipeline.rdf.vocab import CITO, CONCEPT_BASE, ELI, ONTOLOGY_IRI, RG, SDGO, ontology_graph
 
 NS = str(RG._NS)
 ONTOLOGY = PROJECT_ROOT / "ontology"
@@ -96,8 +96,8 @@ def test_python_never_types_our_iris():
         if f.name == "vocab.py":
             continue
         text = f.read_text(encoding="utf-8")
-        assert NS not in text, f"{f} types an ontology IRI; use pipeline.vocab.RG"
-        assert CONCEPT_BASE not in text, f"{f} types a concept IRI; use pipeline.vocab.concept()"
+        assert NS not in text, f"{f} types an ontology IRI; use pipeline.rdf.vocab.RG"
+        assert CONCEPT_BASE not in text, f"{f} types a concept IRI; use pipeline.rdf.vocab.concept()"
 
 
 def test_python_reaches_rg_terms_only_through_the_closed_namespace():

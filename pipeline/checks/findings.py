@@ -4,8 +4,8 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..uris import URIs
-from ..vocab import RG, concept
+from ..rdf.uris import URIs
+from ..rdf.vocab import RG, concept
 from ..settings import Settings
 from .report import Result
 from .shacl import _line

@@ -48,7 +48,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ..vocab import ontology_graph
+from ..rdf.vocab import ontology_graph
 
 #: A safety net: each round adds at least one triple, and roll-ups are a few levels deep.
 MAX_ROUNDS = 50

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH
 
-from .. import store as store_mod
-from ..uris import URIs
+from ..rdf.uris import URIs
 from ..settings import Settings
 from .report import SEVERITY, Result
+from ..rdf.triples import graph_quads
 
 _SEVERITY_IRI = {v: k for k, v in SEVERITY.items()}
 
@@ -105,4 +105,4 @@ def report_quads(per_document: dict[str, list[Result]], *, settings: Settings):
     (drop and rewrite it whenever the document or the graph checks change)."""
     u = URIs(settings.base)
     for slug in sorted(per_document):
-        yield from store_mod.graph_quads(report_graph(slug, per_document[slug], settings=settings), u.report(slug))
+        yield from graph_quads(report_graph(slug, per_document[slug], settings=settings), u.report(slug))

@@ -14,7 +14,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from ..vocab import RG, ontology_graph
+from ..rdf.vocab import RG, ontology_graph
 from ..settings import Settings
 from .report import SEVERITY, Report, Result
 from .shacl_sparql import _graphs_arg, compile_shapes, run

@@ -43,7 +43,7 @@ reproduced (all of ours have one).
 
 Blank nodes: our document graphs have none (the build skolemises the ontology); a blank
 focus node or value is reported by its label (``BlankNode.value``), which is the rdflib
-``BNode`` id when the graph was loaded with :func:`pipeline.store.graph_quads`, so the
+``BNode`` id when the graph was loaded with :func:`pipeline.rdf.triples.graph_quads`, so the
 records compare equal to pyshacl's.  Nested shapes (``[ sh:class … ]`` inside ``sh:or``)
 may be blank nodes: they are inlined into the query and never reported.
 """

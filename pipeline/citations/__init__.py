@@ -32,7 +32,7 @@ import re
 
 from ..model import Citation
 from ..registry import Registry
-from ..uris import URIs
+from ..rdf.uris import URIs
 from . import (action_plan, aliases, council_document, csw, decision, instrument, itr, itu_resolution, jiu, opinion,
                provision, question, recommendation, sdg, strategic_plan, un, wsis)
 from .base import NBSP, Family, SpanMaker, Targets, _default_span

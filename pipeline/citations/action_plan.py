@@ -12,7 +12,7 @@ from .prefilter import _finditer
 from .revisions import slug_place
 from ..reference import conferences
 from ..registry import Registry
-from ..uris import slug
+from ..rdf.uris import slug
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..model import Citation, Finding, Revision, Span
-from ..uris import URIs
+from ..rdf.uris import URIs
 
 if TYPE_CHECKING:   # annotations only
     from ..registry import Registry

@@ -15,7 +15,7 @@ import re
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, URIRef
 
-from .client import Client, RemoteError, Rows
+from .client import Client, RemoteError
 from .endpoints import KINDS, Endpoints, check_url
 
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -230,7 +230,7 @@ def run_remote_query(endpoint_url: str, query_text: str, bindings=None, *,
       ``oxigraph``, ``virtuoso``, ``fuseki``, ``graphdb`` or ``generic``.
     - ``user``/``password``: default to ``RESGRAPH_REMOTE_USER`` / ``RESGRAPH_REMOTE_PASSWORD``.
     - ``prefixes``: declared for the query unless it declares them (default:
-      :data:`pipeline.vocab.PREFIXES`, as the embedded store uses).
+      :data:`pipeline.rdf.vocab.PREFIXES`, as the embedded store uses).
     - ``union_default_graph``: query the union of the named graphs as the default graph, like
       the embedded store (Oxigraph: ``union-default-graph``; Fuseki: ``urn:x-arq:UnionGraph``;
       Virtuoso and GraphDB do so anyway).
@@ -255,7 +255,7 @@ def run_remote_query(endpoint_url: str, query_text: str, bindings=None, *,
     except ValueError as e:
         raise RemoteError(str(e)) from None
     if prefixes is None:
-        from ..vocab import PREFIXES as prefixes
+        from ..rdf.vocab import PREFIXES as prefixes
     text = with_prefixes(bind_values(query_text, bindings), prefixes)
     user = user if user is not None else os.environ.get("RESGRAPH_REMOTE_USER") or None
     password = password if password is not None else os.environ.get("RESGRAPH_REMOTE_PASSWORD")

@@ -41,13 +41,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import store as store_mod
 from ..settings import Settings
-from ..vocab import PREFIXES, RG, ontology_graph
+from ..rdf.vocab import PREFIXES, RG, ontology_graph
 from . import canned as canned_mod, dataset, describe as describe_mod, sparql as sparql_mod
 from .middleware import BodyLimit, BodyTooLarge, CORS
 from .negotiation import (BY_SUFFIX, HTML, JSONLD, RDF_TYPES, RESOURCE_TYPES, BadAccept, Format, negotiate,
                           supported_list)
 from .void import service_description, void_description
 from .worker import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from ..rdf.terms import to_ox
 
 log = logging.getLogger("resgraph.server")
 HERE = Path(__file__).resolve().parent
@@ -610,7 +611,7 @@ def _crashed(e: WorkerCrashed, config: Config) -> Response:
 
 def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
     """Serialise a small rdflib graph (service description, VoID) through the same writers."""
-    triples = [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
+    triples = [ox.Triple(*(to_ox(t) for t in spo)) for spo in g]
     body = describe_mod.serialise(triples, fmt, context_url=context_url)
     return Response(body, headers={"Content-Type": fmt.content_type})
 
@@ -618,7 +619,7 @@ def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
 @lru_cache(maxsize=2)
 def _ontology_triples(ontology_dir: str) -> list[ox.Triple]:
     g = ontology_graph(Path(ontology_dir))
-    return [ox.Triple(*(store_mod.to_ox(t) for t in spo)) for spo in g]
+    return [ox.Triple(*(to_ox(t) for t in spo)) for spo in g]
 
 
 @lru_cache(maxsize=2)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .. import store as store_mod
 from ..settings import Settings
-from ..vocab import CITO, RG
+from ..rdf.vocab import CITO, RG
 
 log = logging.getLogger("resgraph.server")
 

@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..settings import Settings
-from ..vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
+from ..rdf.vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
 from .negotiation import Format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

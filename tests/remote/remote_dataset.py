@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from pipeline.settings import Settings
 from pipeline.store import open_current, publish
-from pipeline.uris import URIs
+from pipeline.rdf.uris import URIs
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ELI = "http://data.europa.eu/eli/ontology#"

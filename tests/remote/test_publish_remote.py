@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.remote import RemoteError, RemoteTruncated, publish_store, run_remote_query
 from pipeline.store import open_current
-from pipeline.uris import URIs
+from pipeline.rdf.uris import URIs
 from remote_dataset import build_store, local_graph_digest
 from remote_servers import remote_digest
 
@@ -61,7 +61,7 @@ def test_publish_then_remote_equals_local(server, published):
 
 def test_remote_query_gives_the_embedded_answer(server, published):
     target = ox.NamedNode(URIs(published.base).un("A/RES/70/1"))
-    from pipeline.vocab import PREFIXES
+    from pipeline.rdf.vocab import PREFIXES
     store, _ = open_current(published)
     embedded = {tuple(str(s[v]) if s[v] is not None else None for v in ("resolution", "number", "clause", "label", "target"))
                 for s in store.query(CITES, prefixes=PREFIXES, substitutions={ox.Variable("target"): target},

@@ -1,5 +1,4 @@
 """The real seed build, published to each real server, answers as the embedded store does."""
-import os
 
 import pytest
 from click.testing import CliRunner

@@ -23,6 +23,7 @@ from rdflib import Graph
 
 from pipeline import store as store_mod
 from pipeline.settings import Settings
+from pipeline.rdf.triples import graph_quads
 
 HERE = Path(__file__).resolve().parent
 PROTOCOL = HERE / "protocol"
@@ -42,7 +43,7 @@ def fixture_quads(base: str, *, with_protocol: bool = True) -> list[ox.Quad]:
     if with_protocol:
         for n in (1, 2, 3):
             g = Graph().parse(PROTOCOL / f"data{n}.nt", format="nt")
-            quads.extend(store_mod.graph_quads(g, f"{KASEI}data{n}.rdf"))
+            quads.extend(graph_quads(g, f"{KASEI}data{n}.rdf"))
     return quads
 
 

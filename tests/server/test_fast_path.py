@@ -24,7 +24,7 @@ from pipeline.server.dataset import Answers
 from pipeline.server.negotiation import (BOOLEAN_TYPES, RDF_TYPES, RESOURCE_TYPES, SOLUTION_TYPES, BadAccept,
                                          _negotiate, negotiate)
 from pipeline.server.protocol import MAX_HELD, CoalescingTransport
-from pipeline.vocab import PREFIXES
+from pipeline.rdf.vocab import PREFIXES
 
 from .conftest import fixture_quads, free_port, start_server, stop_server
 

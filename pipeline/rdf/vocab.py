@@ -18,7 +18,7 @@ from functools import lru_cache
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, VOID  # noqa: F401
 
-from .settings import PROJECT_ROOT
+from ..settings import PROJECT_ROOT
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/resgraph/ontology")
 CONCEPT_BASE = "https://w3id.org/resgraph/concept/"
