@@ -357,7 +357,7 @@ def skolemized(g: Graph, settings: Settings) -> Graph:
     """
     canon = to_canonical_graph(g)
     out = Graph()
-    prefix = f"{settings.base}.well-known/genid/"
+    prefix = URIs(settings.base).skolem_prefix()
     sk = lambda t: URIRef(prefix + str(t)) if isinstance(t, BNode) else t  # noqa: E731
     for s, p, o in canon:
         out.add((sk(s), p, sk(o)))

@@ -255,7 +255,7 @@ class Mapper(Targets):
         for i, s in enumerate(r.sections, start=1):
             self.section(v, s, i)
         for i, a in enumerate(r.annexes, start=1):
-            au = iri(f"{v}/{a.key}")
+            au = iri(self.u.part(v, a.key))
             self.add(au, RDF.type, RG.Annex)
             self.add(v, ELI.has_part, au)
             self.add(au, ELI.is_part_of, v)
@@ -275,7 +275,7 @@ class Mapper(Targets):
         """The strategic plan as a SKOS concept scheme; goals map to the SDG targets and
         indicators they serve (``skos:relatedMatch``, the plan's own linkage table)."""
         u = self.u
-        scheme = iri(f"{self.u.base}id/strategic-plan/{plan.period}")
+        scheme = iri(self.u.strategic_plan_scheme(plan.period))
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
         self.add(scheme, SKOS.prefLabel, lit(f"ITU Strategic Plan {plan.period}", lang="en"))
         self.add(scheme, DCTERMS.source, annex)
@@ -283,7 +283,7 @@ class Mapper(Targets):
         ref = sdg_reference()
         by_code = {(i.kind, i.code): iri(u.strategic_plan(plan.period, i.kind, i.code)) for i in plan.items}
         for kind in ("goal", "target", "objective", "outcome", "output"):
-            coll = iri(f"{scheme}/{kind}")
+            coll = iri(self.u.part(scheme, kind))
             self.add(coll, RDF.type, SKOS.Collection)
             self.add(coll, SKOS.prefLabel, lit(f"{kind.capitalize()}s of the ITU Strategic Plan {plan.period}", lang="en"))
         parent_kind = {"target": "goal", "outcome": "objective", "output": "objective"}
@@ -291,7 +291,7 @@ class Mapper(Targets):
             c = by_code[(i.kind, i.code)]
             self.add(c, RDF.type, SKOS.Concept)
             self.add(c, SKOS.inScheme, scheme)
-            self.add(iri(f"{scheme}/{i.kind}"), SKOS.member, c)
+            self.add(iri(self.u.part(scheme, i.kind)), SKOS.member, c)
             self.add(c, SKOS.notation, lit(i.code))
             label = {"goal": f"Goal {i.code}: {i.title}", "objective": f"{i.code} {i.title}"}.get(i.kind, f"{i.kind.capitalize()} {i.code}")
             self.add(c, SKOS.prefLabel, lit(label, lang="en"))
@@ -312,7 +312,7 @@ class Mapper(Targets):
                         self.add(c, SKOS.relatedMatch, iri(e.uri))
 
     def section(self, parent: str, s: Section, pos: int) -> None:
-        su = iri(f"{parent}/{s.key}")
+        su = iri(self.u.part(parent, s.key))
         self.add(su, RDF.type, RG.Section)
         self.add(parent, ELI.has_part, su)
         self.add(su, ELI.is_part_of, parent)
@@ -347,7 +347,7 @@ class Mapper(Targets):
         for n, cit in enumerate(c.citations, start=1):
             self.cite(cu, cit, s, n)
         for fn in c.footnotes:
-            fu = iri(f"{cu}/footnote-{fn.ref}")
+            fu = iri(self.u.footnote(cu, fn.ref))
             self.add(fu, RDF.type, RG.Footnote)
             self.add(cu, RG.footnote, fu)
             self.add(fu, ELI.is_part_of, cu)
@@ -358,11 +358,11 @@ class Mapper(Targets):
             if ref.status != "current" or ref.target_section is None:
                 continue
             if ref.target_section.startswith("annex"):
-                target = iri(f"{self._version}/{ref.target_section}")
+                target = iri(self.u.part(self._version, ref.target_section))
             elif ref.target_key:
-                target = iri(f"{self._version}/{ref.target_section}/{ref.target_key}")
+                target = iri(self.u.part(self.u.part(self._version, ref.target_section), ref.target_key))
             elif ref.label is None:
-                target = iri(f"{self._version}/{ref.target_section}")   # "bearing in mind above": the section
+                target = iri(self.u.part(self._version, ref.target_section))   # "bearing in mind above": the section
             else:
                 continue
             self.add(cu, RG.refersTo, target)
@@ -377,7 +377,7 @@ class Mapper(Targets):
         p = str(parent)
         if "-" in c.key and self.value(parent, RDF.type) == RG.Clause:
             p = p.rsplit("/", 1)[0]
-        return f"{p}/{c.key}"
+        return self.u.part(p, c.key)
 
     # -- citations ---------------------------------------------------------------
     # The families (pipeline.citations) decide each citation's target and name its resource

@@ -262,3 +262,32 @@ def test_ontology_and_docs_mention_only_declared_terms(onto):
         assert not used_terms(text) - known, f"{f.name}: {sorted(used_terms(text) - known)}"
         unknown = {i for i in concept_iris_in(text) if not i.endswith("/")} - concepts
         assert not unknown, f"{f.name}: {sorted(unknown)}"
+
+
+def test_only_uris_py_builds_data_uris():
+    """URIs are minted in exactly one module (STYLE.md habit 4): no other module of the package
+    writes the ``id/`` space or appends a path to a resource URI by string formatting."""
+    import re
+    from pipeline.settings import PROJECT_ROOT
+    minting = re.compile(r"""["']id/|\+\s*["']id/|f["'][^"']*\.well-known/genid|iri\(f["']\{|thing\(f["']\{""")
+    offenders = []
+    for f in sorted((PROJECT_ROOT / "pipeline").rglob("*.py")):
+        if f.name == "uris.py" and f.parent.name == "rdf":
+            continue
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if minting.search(code) and "Route(" not in code and "_rest(" not in code and "startswith" not in code:
+                offenders.append(f"{f.relative_to(PROJECT_ROOT)}:{n}: {line.strip()}")
+    assert not offenders, "data URIs built outside pipeline/rdf/uris.py:\n" + "\n".join(offenders)
+
+
+def test_uris_both_ways():
+    from pipeline.rdf.uris import URIs
+    u = URIs("http://example.org/")
+    for uri in (u.resolution("pp", "71"), u.version("wtdc", "23", "Buenos Aires", 2017), u.un("A/RES/70/1"),
+                u.part(u.version("pp", "11", "Dubai", 2018), "resolves"), u.proposal("ACP/64A1/7")):
+        assert u.from_id_path(u.id_path(uri)) == uri
+    assert u.id_path("http://example.org/id/un/A/RES/70/1") == "un/A/RES/70/1"
+    import pytest
+    with pytest.raises(ValueError):
+        u.id_path("http://elsewhere.org/id/x")

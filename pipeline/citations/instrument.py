@@ -40,7 +40,7 @@ def target(c: Citation, ctx: Targets) -> str | None:
             return None      # the 1988 or the 2012 ITRs: not stated, not guessed
         whole = ctx.thing(u.instrument("instrument", body, f"itr-{year}"),
                           f"International Telecommunication Regulations ({'Dubai, 2012' if year == '2012' else 'Melbourne, 1988'})")
-        return ctx.thing(f"{whole}/{art}", f"Article {art.partition('-')[2]} of the ITRs ({year})", whole)
+        return ctx.thing(ctx.u.part(whole, art), f"Article {art.partition('-')[2]} of the ITRs ({year})", whole)
     if key in NAMES:
         return ctx.thing(u.instrument("instrument", body, key), NAMES[key])
     m = re.fullmatch(r"(.+)-declaration-(\d{4})", key) if body == "wtdc" else None

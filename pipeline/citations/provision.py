@@ -42,7 +42,7 @@ def target(c: Citation, ctx: Targets) -> str | None:
         return whole
     kind, _, n = prov.partition("-")
     label = f"{'No.' if kind == 'no' else 'Article'} {n} of the {c.kind.capitalize()}"
-    return ctx.thing(f"{whole}/{prov}", label, whole)
+    return ctx.thing(ctx.u.part(whole, prov), label, whole)
 
 
 def status(c: Citation, reg: Registry) -> tuple[str, list[str]]:

@@ -81,7 +81,7 @@ def target(c: Citation, ctx: Targets) -> str | None:
     whole = ctx.thing(ctx.u.instrument("instrument", "wsis", doc.replace("+", "")), NAMES[doc])
     if para is None:
         return whole
-    return ctx.thing(f"{whole}/para-{para}", f"§ {para.replace('-', ' ')}) of the {NAMES[doc]}"
+    return ctx.thing(ctx.u.part(whole, f"para-{para}"), f"§ {para.replace('-', ' ')}) of the {NAMES[doc]}"
                      if "-" in para else f"§ {para} of the {NAMES[doc]}", whole)
 
 

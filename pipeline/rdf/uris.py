@@ -121,6 +121,26 @@ class URIs:
         uri = f"{self.base}id/report/{doc_slug}"
         return f"{uri}#result-{result}" if result else uri
 
+    # -- parts ----------------------------------------------------------------
+    def part(self, whole_uri: str, key: str) -> str:
+        """A part of one of our resources, named by its key under the whole: a section, clause or
+        annex of a version (``…/dubai-2018/resolves/5``), a sub-item (``…/resolves/2-iii``), a
+        provision of an instrument (``…/constitution/art-1``), a paragraph (``…/tunis-agenda/para-50-d``),
+        a collection of a strategic plan (``…/strategic-plan/2020-2023/goal``).
+
+        >>> URIs("http://x/").part("http://x/id/resolution/pp/11/dubai-2018", "resolves")
+        'http://x/id/resolution/pp/11/dubai-2018/resolves'
+        """
+        return f"{whole_uri}/{key}"
+
+    def footnote(self, clause_uri: str, ref: str) -> str:
+        """A footnote of a clause, by its printed marker."""
+        return f"{clause_uri}/footnote-{ref}"
+
+    def skolem_prefix(self) -> str:
+        """Where blank nodes of the ontology and reference data become IRIs (RDF 1.1 §3.5)."""
+        return f"{self.base}.well-known/genid/"
+
     # -- named graphs ----------------------------------------------------------
     def document_graph(self, doc_slug: str) -> str:
         return f"{self.base}graph/document/{doc_slug}"
@@ -137,9 +157,31 @@ class URIs:
     def reference_graph(self) -> str:
         return f"{self.base}graph/reference"
 
-    # -- web -------------------------------------------------------------------
+    # -- web: URIs <-> paths ---------------------------------------------------
+    @property
+    def id_space(self) -> str:
+        """Where every resource URI lives (VoID ``uriSpace``)."""
+        return self.base + "id/"
+
     def is_ours(self, uri: str) -> bool:
         return uri.startswith(self.base + "id/")
+
+    def from_id_path(self, path: str) -> str:
+        """The URI named by a path under ``/id/`` (what the server receives), the inverse of
+        :meth:`id_path`.
+
+        >>> u = URIs("http://x/"); u.from_id_path("resolution/pp/71")
+        'http://x/id/resolution/pp/71'
+        >>> u.id_path(u.from_id_path("un/A/RES/70/1"))
+        'un/A/RES/70/1'
+        """
+        return self.base + "id/" + path
+
+    def id_path(self, uri: str) -> str:
+        """``…/id/resolution/pp/71`` → ``resolution/pp/71``."""
+        if not self.is_ours(uri):
+            raise ValueError(f"not one of our resource URIs: {uri}")
+        return uri[len(self.base) + 3:]
 
     def doc_url(self, uri: str) -> str:
         """``…/id/x`` → ``…/doc/x`` (the 303 target)."""

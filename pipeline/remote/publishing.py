@@ -40,6 +40,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .client import Client, RemoteError
+from ..rdf.uris import URIs
 
 STAGING_SUFFIX = "/_staging"
 
@@ -126,7 +127,7 @@ def local_triples(store: ox.Store, graph: str, *, skolem_base: str | None = None
         s = cache.get(t.value)
         if s is None:
             digest = hashlib.sha1(f"{graph}\x00{t.value}".encode()).hexdigest()[:24]
-            s = cache[t.value] = ox.NamedNode(f"{skolem_base}.well-known/genid/{digest}")
+            s = cache[t.value] = ox.NamedNode(f"{URIs(skolem_base).skolem_prefix()}{digest}")
         return s
 
     for q in store.quads_for_pattern(None, None, None, g):

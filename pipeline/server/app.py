@@ -40,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import store as store_mod
+from ..rdf.uris import URIs
 from ..settings import Settings
 from ..rdf.vocab import PREFIXES, RG, ontology_graph
 from . import canned as canned_mod, dataset, describe as describe_mod, sparql as sparql_mod
@@ -197,6 +198,7 @@ FINDINGS_QUERY = (
 def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     """Build the application. The store must have a published generation before it starts."""
     config = config or Config()
+    uris = URIs(settings.base)
     published = dataset.Published(settings, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES,
                                   sparql_entries=config.sparql_cache, sparql_bytes=config.sparql_cache_bytes,
                                   sparql_entry_bytes=SPARQL_CACHE_ENTRY_BYTES)
@@ -334,7 +336,7 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
             if decoded != r:
                 variants.append(decoded)
             for v in variants:
-                uri = settings.base + "id/" + v
+                uri = uris.from_id_path(v)
                 try:
                     if probe(store, uri):
                         return uri, r, fmt
@@ -355,7 +357,7 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
         rest = _rest(request, "/id/")
         snap = published.get()
         if _resolve(snap, rest) is None:
-            return _plain(404, f"no resource {settings.base}id/{rest}")
+            return _plain(404, f"no resource {uris.from_id_path(rest)}")
         return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
 
     def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None) -> dict[str, str]:
@@ -380,7 +382,7 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
 
         found = _resolve(snap, rest, probe)
         if found is None:
-            return _plain(404, f"no resource {settings.base}id/{rest}")
+            return _plain(404, f"no resource {uris.from_id_path(rest)}")
         uri, stem, fixed = found
         fmt = _choose(request, RESOURCE_TYPES, fixed)
         if fmt is HTML:

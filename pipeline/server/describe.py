@@ -25,6 +25,7 @@ from rdflib.namespace import RDF, RDFS
 from ..settings import Settings
 from ..rdf.vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
 from .negotiation import Format
+from ..rdf.uris import URIs
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 INCOMING_LIMIT = 1000
@@ -298,7 +299,7 @@ class Linker:
         return None
 
     def short(self, iri: str) -> str:
-        if iri.startswith(self.base + "id/"):
+        if URIs(self.base).is_ours(iri):
             return iri[len(self.base) + 3:]
         return _curie(iri, PREFIXES)
 

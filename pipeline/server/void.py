@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD, DefinedNamespace
+from ..rdf.uris import URIs
 
 
 class SD(DefinedNamespace):
@@ -113,7 +114,7 @@ def void_description(*, base: str, server: str, stats: dict, generation: dict) -
         g.add((ds, DCTERMS.modified, Literal(generation["published_at"], datatype=XSD.dateTime)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(server + "sparql")))
     g.add((ds, VOID.dataDump, URIRef(server + "dumps/resgraph.nq.gz")))
-    g.add((ds, VOID.uriSpace, Literal(base + "id/")))
+    g.add((ds, VOID.uriSpace, Literal(URIs(base).id_space)))
     g.add((ds, VOID.feature, FORMATS.N_Quads))
     g.add((ds, VOID.feature, FORMATS.Turtle))
     g.add((ds, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
