@@ -24,7 +24,7 @@ from .rdf.terms import CITO, DCTERMS, ELI, PROV, RDF, RDFS, RG, SKOS, XSD, _ox_t
 from .rdf.triples import new_graph
 from .citations import Targets, family_of, status_of, target_uri
 from .reference import BODY_NAMES, aliases, sdg as sdg_reference
-from .registry import registry_for
+from .reference.registry import registry_for
 from .settings import Settings
 from .rdf.uris import URIs, undocs
 

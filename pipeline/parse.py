@@ -14,7 +14,6 @@ citation's ``note``.
 """
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
 import re
@@ -29,7 +28,7 @@ from .citations.prefilter import _required
 from .model import (Annex, Citation, Clause, Finding, Footnote, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
 from .plan import parse_plan
-from .reference import REFERENCE_DIR
+from .reference import rows as reference_rows
 from .rdf.uris import slug
 
 #: Limits of a source, chosen to sit far above any real ITU text export and far below what
@@ -186,8 +185,7 @@ VERB_LINE = re.compile(
 
 @lru_cache(maxsize=1)
 def _repairs() -> list[tuple[re.Pattern, str]]:
-    with open(REFERENCE_DIR / "repairs.csv", encoding="utf-8", newline="") as fh:
-        return [(re.compile(r["pattern"]), r["replacement"]) for r in csv.DictReader(fh)]
+    return [(re.compile(r["pattern"]), r["replacement"]) for r in reference_rows("repairs.csv")]
 
 
 @lru_cache(maxsize=1)
@@ -235,8 +233,7 @@ def repair(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _addressee_patterns() -> list[tuple[str, re.Pattern]]:
-    with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
-        return [(r["code"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(fh)]
+    return [(r["code"], re.compile(r["pattern"], re.I)) for r in reference_rows("addressees.csv")]
 
 
 def addressees_of(rest: str) -> tuple[list[str], list[str]]:

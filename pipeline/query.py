@@ -279,9 +279,8 @@ def sdg_iri(raw: str) -> str:
 
 @lru_cache(maxsize=None)
 def _addressees() -> list[tuple[str, str, re.Pattern]]:
-    from .reference import REFERENCE_DIR
-    with open(REFERENCE_DIR / "addressees.csv", encoding="utf-8", newline="") as fh:
-        return [(r["code"], r["label"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(fh)]
+    from .reference import rows
+    return [(r["code"], r["label"], re.compile(r["pattern"], re.I)) for r in rows("addressees.csv")]
 
 
 def addressee_code(raw: str) -> str:

@@ -238,7 +238,7 @@ def test_wsis_paragraph_after_a_quotation_and_action_line_lists():
 ])
 def test_registry_status_of_the_new_kinds(text, status):
     from pipeline.citations import status_of
-    from pipeline.registry import registry_for
+    from pipeline.reference.registry import registry_for
     reg = registry_for([])
     assert {status_of(c, reg)[0] for c in find_citations(text) if c.kind != "itu-resolution"} == {status}
 
@@ -253,7 +253,7 @@ def test_three_part_symbol_that_is_no_glue_is_broken_never_minted():
     glued ones (the second part is too short to hold a number and a session): the citation
     is kept as broken with a note, and no A/RES/68/68/68 resource is minted."""
     from pipeline.citations import status_of
-    from pipeline.registry import Registry
+    from pipeline.reference.registry import Registry
     [c] = [c for c in find_citations("UNGA Resolution 68/68/68/302;") if c.kind == "un"]
     assert c.key == (None,)
     assert "not a well-formed UN symbol" in c.note
@@ -298,13 +298,13 @@ def test_bad_citations_in_a_document_are_findings_with_their_line_never_resource
 @pytest.mark.parametrize("text", ["Resolution 0 of WTDC", "Resolution 1000 of WTDC", "Resolution 012 of this conference"])
 def test_numbers_no_resolution_can_have_are_broken(text):
     from pipeline.citations import status_of
-    from pipeline.registry import Registry
+    from pipeline.reference.registry import Registry
     [c] = [c for c in find_citations(text) if c.kind == "itu-resolution"]
     assert status_of(c, Registry())[0] == "broken"
 
 
 def test_council_resolutions_have_four_digits():
     from pipeline.citations import status_of
-    from pipeline.registry import Registry
+    from pipeline.reference.registry import Registry
     [c] = [c for c in find_citations("Council Resolution 1305 (2009)") if c.kind == "itu-resolution"]
     assert c.key == ("council", "1305") and status_of(c, Registry())[0] != "broken"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 
 from ..model import Citation
-from ..registry import Registry
+from ..reference.registry import Registry
 from ..rdf.uris import URIs
 from . import (action_plan, aliases, council_document, csw, decision, instrument, itr, itu_resolution, jiu, opinion,
                provision, question, recommendation, sdg, strategic_plan, un, wsis)

@@ -11,7 +11,7 @@ from .base import Family, SpanMaker, Targets, _sentence_bounds
 from .prefilter import _finditer
 from .revisions import slug_place
 from ..reference import conferences
-from ..registry import Registry
+from ..reference.registry import Registry
 from ..rdf.uris import slug
 
 

@@ -22,7 +22,7 @@ from ..model import Citation, Finding, Revision, Span
 from ..rdf.uris import URIs
 
 if TYPE_CHECKING:   # annotations only
-    from ..registry import Registry
+    from ..reference.registry import Registry
 
 NBSP = "\u00a0"
 

@@ -8,7 +8,7 @@ from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
 from .revisions import _BODY_AFTER_RE, _bodies, _body_from_phrase, parse_revisions
 from ..reference import BODY_NAMES
-from ..registry import Registry
+from ..reference.registry import Registry
 from .itu_resolution import _NUM_LIST
 
 

@@ -10,7 +10,7 @@ from ..model import Citation
 from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
 from ..reference import aliases
-from ..registry import Registry
+from ..reference.registry import Registry
 
 
 _OTHER_INSTRUMENTS = [

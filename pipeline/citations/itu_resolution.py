@@ -9,7 +9,7 @@ from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
 from .revisions import _BODY_AFTER_RE, _BODY_BEFORE_RE, _bodies, _body_from_phrase, is_known_conference, parse_revisions
 from ..reference import bodies_for
-from ..registry import Registry, plausible_resolution_number
+from ..reference.registry import Registry, plausible_resolution_number
 
 
 # ------------------------------------------------------------ ITU resolutions ---

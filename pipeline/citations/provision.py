@@ -7,7 +7,7 @@ import re
 from ..model import Citation
 from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
-from ..registry import Registry
+from ..reference.registry import Registry
 
 
 _CS_CV = r"(?:(?:the\s+)?ITU\s+(?P<w1>Constitution|Convention)|(?:the\s+)?(?P<w2>Constitution|Convention)\s+of\s+(?:the\s+)?(?:ITU|International\s+Telecommunication\s+Union|Union)|the\s+(?P<w3>Constitution|Convention)(?!\s+on\b))"

@@ -8,7 +8,7 @@ from ..model import Citation, Finding
 from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
 from ..reference import sdg
-from ..registry import Registry
+from ..reference.registry import Registry
 
 
 # ------------------------------------------------------------------- SDGs ---

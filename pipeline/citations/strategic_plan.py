@@ -7,7 +7,7 @@ import re
 from ..model import Citation
 from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
-from ..registry import Registry
+from ..reference.registry import Registry
 
 
 _PERIOD = r"(?P<period>(?:19|20)\d\d\s*[-–]?\s*(?:19|20)\d\d(?:\s?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?)"

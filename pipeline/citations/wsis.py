@@ -7,7 +7,7 @@ import re
 from ..model import Citation
 from .base import Family, SpanMaker, Targets, _sentence_bounds
 from .prefilter import _finditer
-from ..registry import Registry
+from ..reference.registry import Registry
 
 
 _WSIS_DOCS = [

@@ -12,12 +12,11 @@ ends as exactly one of (issue 4):
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import SourceDocument
-from .reference import REFERENCE_DIR, aliases
+from ..model import SourceDocument
+from .data import aliases, reference_dir, rows
 
 STATUSES = ("resolved", "unverified", "broken", "ambiguous")
 
@@ -38,16 +37,18 @@ class Registry:
                     self.plans.add(a.plan.period)
 
 
-@lru_cache(maxsize=1)
 def _reference_registry() -> tuple[frozenset, frozenset, frozenset]:
+    return _registry_of(reference_dir())
+
+
+@lru_cache(maxsize=4)
+def _registry_of(ref_dir) -> tuple[frozenset, frozenset, frozenset]:
     itu, decisions = set(), set()
-    with open(REFERENCE_DIR / "itu-pp18-final-acts-list.csv", encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            (itu if r["doc_type"] == "resolution" else decisions).add((r["body"].lower(), r["number"]))
-    with open(REFERENCE_DIR / "itu-resolutions-cited-in-pp18-final-acts.csv", encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            itu.add((r["body"].lower(), r["number"]))
-    un = {a.target for a in aliases() if a.kind == "un"}
+    for r in rows("itu-pp18-final-acts-list.csv", ref_dir):
+        (itu if r["doc_type"] == "resolution" else decisions).add((r["body"].lower(), r["number"]))
+    for r in rows("itu-resolutions-cited-in-pp18-final-acts.csv", ref_dir):
+        itu.add((r["body"].lower(), r["number"]))
+    un = {a.target for a in aliases(ref_dir) if a.kind == "un"}
     return frozenset(itu), frozenset(decisions), frozenset(un)
 
 
