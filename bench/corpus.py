@@ -3,7 +3,7 @@
 Document 0 is the seed itself.  Document k ≥ 1 is the seed with
 
 * its proposal symbols moved to their own series: ``ACP/64A1/7`` → ``XAAB/1A1/7`` (a
-  letter code per document, so ``pipeline.parse.document_slug`` no longer recognises
+  letter code per document, so ``pipeline.sources.document_slug`` no longer recognises
   PP-18 Document 64 Add. 1 and the slug comes from the file name, ``00001-synthetic``),
   and the draft new resolution ``[ACP-1]`` → ``[XAAB-1]``;
 * every resolution number renumbered ``n`` → ``n + 1000·k`` (headings, annex headings and

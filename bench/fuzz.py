@@ -1,5 +1,5 @@
 """Mutation fuzzing of the parser: random damage to small slices of the seed, fed to
-:func:`pipeline.parse.decode_source` and :func:`pipeline.parse.parse`.
+:func:`pipeline.sources.decode_source` and :func:`pipeline.sources.parse`.
 
     nice -n 10 .venv/bin/python bench/fuzz.py [--inputs 100000] [--seed 0] [--crashes DIR]
     .venv/bin/python bench/fuzz.py --make-corpus     # rewrite tests/fuzz_corpus/ from the seed
@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.parse import SEPARATOR, SourceError, decode_source, parse  # noqa: E402
+from pipeline.sources import SourceError, decode_source, parse  # noqa: E402
+from pipeline.sources.itu_text.reader import SEPARATOR  # noqa: E402
 
 SEED = ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
 CORPUS = ROOT / "tests" / "fuzz_corpus"

@@ -13,7 +13,7 @@ says how much of the parse is spent in :mod:`pipeline.citations` (finding citati
 resolving internal references, reading revision strings) and how much in the rest of
 the parser (reading lines, sections, clauses, labels, the strategic plan).
 
-40 MB is beyond what a source may be (``pipeline.parse.MAX_BYTES``), so the limits are
+40 MB is beyond what a source may be (``pipeline.sources.MAX_BYTES``), so the limits are
 switched off here (``parse(..., limits=False)``).
 """
 from __future__ import annotations
@@ -25,15 +25,15 @@ import statistics
 import time
 from pathlib import Path
 
-import pipeline.parse as parse_mod
-from pipeline.parse import parse
+import pipeline.sources.itu_text.reader as parse_mod
+from pipeline.sources import parse
 from pipeline.settings import PROJECT_ROOT
 
 SEED = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
 BARE = re.compile(r"^(\d+(?:\.\d+)*|[a-z]{1,2}\s?\)|[ivx]+\))\t")
 CITATION_FUNCTIONS = ("find_citations", "resolve_internal_references", "parse_revisions")
-#: steps of the parser itself, timed in the breakdown too (names in pipeline.parse)
-PARSER_FUNCTIONS = ("_structure", "_split_citations", "repair", "parse_plan")
+#: steps of the parser itself, timed in the breakdown too (names in pipeline.sources.itu_text.reader)
+PARSER_FUNCTIONS = ("structure", "_split_citations", "repair", "parse_plan")
 
 
 def bare_scan(text: str) -> int:

@@ -55,7 +55,7 @@ from rdflib import Graph  # noqa: E402
 
 from pipeline.checks import reason  # noqa: E402
 from pipeline.mapping import map_document  # noqa: E402
-from pipeline.parse import parse  # noqa: E402
+from pipeline.sources import parse  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.checks import all_shapes, compiled_checks, graph_checks, shacl, shacl_store, shapes_graph  # noqa: E402
 from pipeline.rdf.vocab import ontology_graph  # noqa: E402

@@ -43,7 +43,7 @@ from .checks import reason
 from .mapping import Mapper, mapped
 from .rdf.triples import graph_of_ntriples
 from .model import SourceDocument
-from .parse import SourceError, document_slug, parse, read_source
+from .sources import SourceError, document_slug, parse, read_source
 from .settings import PROJECT_ROOT, Settings
 from .rdf.uris import URIs
 from .checks import (Report, Result, finding_results, graph_checks, report_quads, results_by_document, shacl,

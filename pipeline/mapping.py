@@ -23,7 +23,7 @@ from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision
 from .rdf.terms import CITO, DCTERMS, ELI, PROV, RDF, RDFS, RG, SKOS, XSD, _ox_term, _rdflib_term, concept, iri, lit
 from .rdf.triples import new_graph
 from .citations import Targets, family_of, status_of, target_uri
-from .reference import BODY_NAMES, aliases, sdg as sdg_reference
+from .reference import BODY_NAMES, aliases, document_by_slug, sdg as sdg_reference
 from .reference.registry import registry_for
 from .settings import Settings
 from .rdf.uris import URIs, undocs
@@ -175,9 +175,11 @@ class Mapper(Targets):
         self.add(self.doc_uri, DCTERMS.title, lit(d.title, lang="en"))
         self.add(self.doc_uri, RG.sha256, lit(d.sha256))
         self.add(self.doc_uri, DCTERMS.source, lit(d.path.split("/")[-1]))
-        if d.slug == "pp18-64-add1":
-            self.add(self.doc_uri, DCTERMS.identifier, lit("PP-18 Document 64 (Add.1)"))
-            self.add(self.doc_uri, RDFS.seeAlso, iri("https://www.itu.int/md/S18-PP-C-0064/en"))
+        known = document_by_slug(d.slug)
+        if known is not None and known.identifier:
+            self.add(self.doc_uri, DCTERMS.identifier, lit(known.identifier))
+        if known is not None and known.see_also:
+            self.add(self.doc_uri, RDFS.seeAlso, iri(known.see_also))
         for p in d.proposals:
             self.proposal(p)
         for n, f in enumerate(self.findings, start=1):

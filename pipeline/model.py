@@ -108,7 +108,7 @@ class Annex:
     sections: list[Section] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     key: str = ""
-    plan: object | None = None   # pipeline.plan.StrategicPlan, for Annex 1 to Resolution 71
+    plan: object | None = None   # pipeline.sources.plan.StrategicPlan, for Annex 1 to Resolution 71
 
 
 @dataclass

@@ -24,7 +24,7 @@ def facts() -> dict:
 
 @pytest.fixture(scope="session")
 def seed_doc():
-    from pipeline.parse import parse
+    from pipeline.sources import parse
     return parse(SEED)
 
 

@@ -272,7 +272,7 @@ def test_bad_citations_in_a_document_are_findings_with_their_line_never_resource
     from rdflib import URIRef
 
     from pipeline.mapping import Mapper
-    from pipeline.parse import parse
+    from pipeline.sources import parse
     from pipeline.settings import PROJECT_ROOT, Settings
 
     seed = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"

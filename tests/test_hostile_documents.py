@@ -8,12 +8,12 @@ Two ways in:
 * the real command line (``resgraph build FILE --store <tmp>``, a subprocess whose peak RSS
   is read from ``os.wait4``): every input the reader rejects, including the 50 MB document
   and the 10 MB line, plus deep nesting and mutations of the seed that get built;
-* the parser in a subprocess (``pipeline.parse.parse(path, text=...)``, the child reports its
+* the parser in a subprocess (``pipeline.sources.parse(path, text=...)``, the child reports its
   own ``getrusage`` peak): the heavy inputs that parse — 100,000 clauses, 100,000 paragraphs
   or references, the seed replicated up to the size limit — because mapping and SHACL of a
   100,000-clause graph would take many minutes; the parser is what must stay bounded.
 
-The limits a source may reach are ``pipeline.parse.MAX_BYTES`` (16 MiB) and
+The limits a source may reach are ``pipeline.sources.MAX_BYTES`` (16 MiB) and
 ``MAX_LINE_CHARS`` (32,768 characters a line); the error names them.  Time limits are
 generous (two cores shared by a whole test run); the measured figures are printed.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pipeline.parse import MAX_BYTES, MAX_LINE_CHARS
+from pipeline.sources import MAX_BYTES, MAX_LINE_CHARS
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.store import open_current
 
@@ -251,7 +251,7 @@ def test_built_by_the_cli_or_rejected_in_one_line(published, tmp_path, name):
 CHILD = PEAK + textwrap.dedent("""
     import json, sys, time
     from pathlib import Path
-    from pipeline.parse import SourceError, parse
+    from pipeline.sources import SourceError, parse
     path, word = Path(sys.argv[1]), sys.argv[2]
     text = path.read_text(encoding="utf-8")
     t = time.perf_counter()

@@ -1,9 +1,9 @@
-"""Reading clause labels through flattened tracked changes (pipeline.labels).
+"""Reading clause labels through flattened tracked changes (pipeline.sources.labels).
 
 Sequences are copied from the seed; the expected readings were worked out by hand
 (tests/fixtures/SEED_FACTS.md).
 """
-from pipeline.labels import reconcile
+from pipeline.sources.labels import reconcile
 
 
 def readings(seq):

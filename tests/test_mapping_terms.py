@@ -14,7 +14,7 @@ from rdflib import namespace as rdflib_ns
 from pipeline import build
 from pipeline.mapping import Mapper, map_document, mapped
 from pipeline.rdf.terms import _ox_term, _rdflib_term, lit
-from pipeline.parse import read_source
+from pipeline.sources import read_source
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.checks import finding_results
 from pipeline.rdf.triples import graph_quads

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.parse import SourceError, parse
+from pipeline.sources import SourceError, parse
 from pipeline.settings import PROJECT_ROOT
 
 SEED_TEXT = (PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt").read_text(encoding="utf-8")
@@ -65,7 +65,7 @@ def test_not_a_document(tmp_path, text):
     p = tmp_path / "bad.txt"
     p.write_bytes(text.encode())
     with pytest.raises(SourceError):
-        from pipeline.parse import read_source
+        from pipeline.sources import read_source
         t, _ = read_source(p)
         parse(p, text=t)
 
@@ -104,19 +104,19 @@ def test_short_fuzz_run_finds_no_crash():
 
 def test_a_crash_in_the_parser_would_be_counted(monkeypatch):
     fuzz = _fuzz_module()
-    import pipeline.parse as parse_mod
+    import pipeline.sources as sources
 
     def broken(path, *, text=None, sha256=None, limits=True):
         if "resolves" in (text or ""):
             raise KeyError("boom")
-        return parse_mod.parse(path, text=text)
+        return sources.parse(path, text=text)
     monkeypatch.setattr(fuzz, "parse", broken)
     r = fuzz.fuzz(50, seed=1, timeout=0)
     assert sum(r["crashes"].values()) > 0 and all(k.startswith("KeyError") for k in r["crashes"])
 
 
 def test_long_sections_and_duplicate_annexes_are_findings_not_crashes():
-    from pipeline import labels
+    from pipeline.sources import labels
     hdr = "\tProposal ACP/64A1/3 - Summary: x\nMOD\tACP/64A1/3\nRESOLUTION 11 (Rev. Busan, 2014Dubai, 2018)\nTitle\n"
     n = labels.MAX_LABELS + 1
     text = hdr + "resolves\n" + "\n".join(f"{i}\tclause {i};" for i in range(1, n + 1))
@@ -132,7 +132,7 @@ def test_long_sections_and_duplicate_annexes_are_findings_not_crashes():
 
 def test_a_clean_list_just_under_the_limit_is_still_reconciled_quickly():
     import time
-    from pipeline import labels
+    from pipeline.sources import labels
     t = time.perf_counter()
     rec = labels.reconcile([str(i) for i in range(1, labels.MAX_LABELS + 1)])
     assert rec.reconciled and {r.change for r in rec.readings} == {"unchanged"}

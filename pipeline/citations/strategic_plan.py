@@ -7,6 +7,7 @@ import re
 from ..model import Citation
 from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
+from ..reference import adopts_strategic_plan
 from ..reference.registry import Registry
 
 
@@ -56,15 +57,11 @@ def _strategic_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
 
 def _read(text: str, mk: SpanMaker, base: int, context: dict) -> list[Citation]:
     cites = _strategic_citations(text, mk, base)
-    if (context.get("default_body"), context.get("default_number")) in ADOPTED_BY:
+    if adopts_strategic_plan(context.get("default_body"), context.get("default_number")):
         # the resolution that adopts the strategic plan: its goals and "the strategic plan" are its
         # own text, not citations; only a plan of another period ("for 2016-2019") is cited there
         cites = [c for c in cites if c.key[0] == "plan" and c.key[1] is not None]
     return cites
-
-
-#: (body, number) of the resolutions that adopt ITU strategic plans (PP Resolution 71)
-ADOPTED_BY = {("pp", "71")}
 
 
 def target(c: Citation, ctx: Targets) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Finding, Span
+from ..model import Finding, Span
 
 GOAL = re.compile(r"^Goal\s+(?P<n>[1-5])\s+[–-]\s+(?P<name>[A-Z][a-z]+):\s+(?P<text>.+)$")
 TARGET = re.compile(r"^Target\s+(?P<code>[1-5]\.\d{1,2}):\s*(?P<text>.+)$")

@@ -4,7 +4,7 @@ The seed (``data/sources/000_e6762f12f0311554.txt``, PP-18 Document 64 Addendum 
 is a Word document exported to text: proposals are separated by ``* * * * *`` lines,
 each has a ``Proposal ACP/64A1/N - Summary:`` header (ACP/64A1/17 lacks it), an
 INTRODUCTION, a PROPOSAL, an action line ``MOD<TAB>ACP/64A1/N`` and the proposed
-text, then ``Reasons:``.  Tracked changes were flattened (see :mod:`pipeline.labels`
+text, then ``Reasons:``.  Tracked changes were flattened (see :mod:`pipeline.sources.labels`
 and :mod:`pipeline.citations`); export artefacts (``[bookmark: …]``,
 ``[footnoteRef:N]N``, inline footnote text ``[N: …]``) are removed from clause text
 but kept in the offsets, which always index the original text.
@@ -14,136 +14,22 @@ citation's ``note``.
 """
 from __future__ import annotations
 
-import gc
-import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import labels as labels_mod
-from .citations import find_citations, parse_revisions, resolve_internal_references
-from .citations.prefilter import _required
-from .model import (Annex, Citation, Clause, Finding, Footnote, Proposal, ResolutionText, Section,
+from ...citations import find_citations, parse_revisions, resolve_internal_references
+from ...citations.prefilter import _required
+from ..limits import SourceError
+from ..structure import structure
+from ..verbs import addressees_of, section_verb
+from ...rdf.uris import slug
+from ...model import (Annex, Citation, Clause, Finding, Footnote, Proposal, ResolutionText, Section,
                     SourceDocument, Span)
-from .plan import parse_plan
-from .reference import rows as reference_rows
-from .rdf.uris import slug
-
-#: Limits of a source, chosen to sit far above any real ITU text export and far below what
-#: would exhaust a build: the seed (PP-18 Document 64 Addendum 1) is 0.4 MiB with lines of
-#: at most 1,300 characters; the longest ITU documents (Final Acts) export to a few MiB.
-#: At these limits a parse takes seconds and a few hundred MiB (tests/test_hostile_documents.py).
-MAX_BYTES = 16 * 1024 * 1024
-MAX_LINE_CHARS = 32 * 1024
-
-
-class SourceError(Exception):
-    """The source cannot be read as a resolution document (one line for the user)."""
-
-    def __init__(self, message: str):
-        # one line even when a file name holds a line break
-        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
-
-
-# ----------------------------------------------------------------- reading ---
-
-def read_source(path: Path) -> tuple[str, str]:
-    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError` (one line)."""
-    try:
-        path = Path(path)
-        if not path.exists():
-            raise SourceError(f"{path}: no such file")
-        if path.is_dir():
-            raise SourceError(f"{path}: is a directory, not a document")
-        if not path.is_file():
-            raise SourceError(f"{path}: not a regular file (a device, pipe or socket), not a document")
-        size = path.stat().st_size
-        if size == 0:
-            raise SourceError(f"{path}: the file is empty")
-        if size > MAX_BYTES:
-            raise SourceError(_too_big(path, size))
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)  # the file may have grown since stat()
-    except (OSError, ValueError) as e:  # unreadable, name too long, NUL in the name …
-        raise SourceError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
-    return decode_source(path, data), hashlib.sha256(data).hexdigest()
-
-
-def decode_source(path: Path, data: bytes) -> str:
-    """The text of a source's bytes (UTF-8, BOM dropped), or :class:`SourceError` saying what they are."""
-    if not data:
-        raise SourceError(f"{path}: the file is empty")
-    if len(data) > MAX_BYTES:
-        raise SourceError(_too_big(path, len(data)))
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise SourceError(f"{path}: the file is UTF-32; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(f"{path}: the file is UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
-    if b"\x00" in data:
-        utf16 = _utf16_without_bom(data)
-        if utf16:
-            raise SourceError(f"{path}: the file looks like {utf16} without a byte-order mark; "
-                              f"convert it to UTF-8 (iconv -f {utf16} -t UTF-8)")
-        nul = data.index(b"\x00")
-        raise SourceError(f"{path}: the file is binary (NUL byte at offset {nul}), not a text export")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise SourceError(f"{path}: not valid UTF-8 at byte {e.start} (line {line}); convert it to UTF-8 "
-                          f"(e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise SourceError(f"{path}: the file holds only white space")
-    if "\r" in text and "\n" not in text:
-        raise SourceError(f"{path}: its lines end in CR only (classic Mac OS); convert them to LF (e.g. tr '\\r' '\\n')")
-    check_limits(path, text)
-    return text
-
-
-def _too_big(path: Path, size: int) -> str:
-    return (f"{path}: {size} bytes is more than the {MAX_BYTES // (1024 * 1024)} MiB a source may have "
-            f"(one proposals document is a few MiB at most); split it into one file per document")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``UTF-16LE``/``UTF-16BE`` when NULs stand in every other byte of the first KiB (ASCII as UTF-16)."""
-    head = data[:4096]
-    pairs = len(head) // 2
-    if pairs < 4:
-        return None
-    odd, even = head[1::2].count(0), head[0::2].count(0)
-    if odd >= 0.4 * pairs and even <= 0.05 * pairs:
-        return "UTF-16LE"
-    if even >= 0.4 * pairs and odd <= 0.05 * pairs:
-        return "UTF-16BE"
-    return None
-
-
-def check_limits(path: Path, text: str, *, max_bytes: int | None = MAX_BYTES,
-                 max_line: int | None = MAX_LINE_CHARS) -> None:
-    """Raise :class:`SourceError` when ``text`` is beyond what a source may be (see ``MAX_BYTES``)."""
-    if max_bytes is not None and len(text) > max_bytes // 4:   # cheap test first: a char is at most 4 bytes
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > max_bytes:
-            raise SourceError(_too_big(path, size))
-    if max_line is not None and len(text) > max_line:
-        lengths = [len(line) for line in text.split("\n")]
-        if max(lengths) > max_line:
-            i = next(i for i, n in enumerate(lengths) if n > max_line)
-            raise SourceError(f"{path}: line {i + 1} has {lengths[i]} characters, more than the {max_line} a line may have "
-                              f"(a text export has one paragraph per line; is this a text export?)")
-
-
-def document_slug(path: Path, text: str) -> str:
-    """A stable slug for the document: from its content where we know it, else the file name."""
-    if re.search(r"Proposal\s+ACP/64A1/\d+", text):
-        return "pp18-64-add1"
-    return slug(Path(path).stem) or "document"
-
+from ..plan import parse_plan
+from ...reference import adopts_strategic_plan, known_document, rows as reference_rows
 
 # --------------------------------------------------------------- patterns ---
 
@@ -160,28 +46,6 @@ ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[footnoteRef:\d+\]\d*|\[image:[^\]]
 FOOTNOTE_TEXT = re.compile(r"\[\d+:\s[^\]]*\]")
 FOOTNOTE_REF = re.compile(r"\[footnoteRef:(?P<ref>\d+)\](?P<mark>\d*)")
 FOOTNOTE_BODY = re.compile(r"\[(?P<ref>\d+):\s(?P<text>[^\]]*)\]")
-
-PREAMBULAR = [
-    ("considering", r"considering"), ("recalling", r"recalling"),
-    ("noting", r"noting|having\s+noted|notes\s+with\s+appreciation"),
-    ("recognizing", r"recognizing"), ("bearing-in-mind", r"bearing\s+in\s+mind"),
-    ("emphasizing", r"emphasizing"), ("convinced", r"convinced"), ("concerned", r"concerned"),
-    ("aware", r"aware"), ("appreciating", r"appreciating"), ("mindful", r"mindful"),
-    ("highlighting", r"highlighting"), ("stressing", r"stressing"),
-    ("taking-into-account", r"taking\s+into\s+account"), ("welcoming", r"welcoming"),
-    ("endorsing", r"endorsing"), ("acknowledging", r"acknowledging"), ("reaffirming", r"reaffirming"),
-    ("observing", r"observing"),
-]
-OPERATIVE = [
-    ("instructs", r"resolves\s+to\s+instruct|instructs"), ("resolves", r"resolves|decides"),
-    ("invites", r"invites|continues\s+to\s+invite"), ("encourages", r"encourages|continues\s+to\s+encourage"),
-    ("requests", r"requests"), ("urges", r"urges"), ("calls-upon", r"calls\s+upon"),
-]
-_MOD = r"(?:\s+(?:further|also|with\s+appreciation|with\s+concern))?"
-VERB_LINE = re.compile(
-    r"^(?P<pre>further\s+)?(?:(?P<p>" + "|".join(f"(?P<p_{i}>{p})" for i, (_, p) in enumerate(PREAMBULAR)) + r")" + _MOD +
-    r"|(?P<o>" + "|".join(f"(?P<o_{i}>{p})" for i, (_, p) in enumerate(OPERATIVE)) + r"))(?P<rest>\b.*)?$")
-
 
 @lru_cache(maxsize=1)
 def _repairs() -> list[tuple[re.Pattern, str]]:
@@ -229,33 +93,6 @@ def repair(text: str) -> str:
     for pat, rep in _repairs():
         text = pat.sub(rep, text)
     return text
-
-
-@lru_cache(maxsize=1)
-def _addressee_patterns() -> list[tuple[str, re.Pattern]]:
-    return [(r["code"], re.compile(r["pattern"], re.I)) for r in reference_rows("addressees.csv")]
-
-
-def addressees_of(rest: str) -> tuple[list[str], list[str]]:
-    """Addressee codes of an operative verb phrase's remainder, and the parts not understood."""
-    main = re.split(r",?\s+in\s+(?:close\s+)?(?:cooperation|consultation|coordination|collaboration)\b", rest)[0]
-    main = main.strip(" ,")
-    if not main:
-        return [], []
-    codes, unknown = [], []
-    whole = [c for c, p in _addressee_patterns() if p.match(main)]
-    if whole:
-        return whole[0].split(";"), []
-    for part in re.split(r"\s*,\s*|\s+and\s+(?=the\s|Sector|Associates|Academia|Member|Director)", main):
-        part = part.strip()
-        if not part:
-            continue
-        hit = [c for c, p in _addressee_patterns() if p.match(part)]
-        if hit:
-            codes.extend(hit[0].split(";"))
-        else:
-            unknown.append(part)
-    return codes, unknown
 
 
 # ------------------------------------------------------------------ lines ---
@@ -311,36 +148,18 @@ class Doc:
 
 # ------------------------------------------------------------------ parser ---
 
-def parse(path: Path, *, text: str | None = None, sha256: str | None = None, limits: bool = True) -> SourceDocument:
-    """Parse one source document. Raises :class:`SourceError` when it is not one.
-
-    ``limits``: refuse a text beyond ``MAX_BYTES`` or with a line beyond ``MAX_LINE_CHARS``
-    (bench/parse.py turns this off to time the parser on 40 MB).
-
-    The cyclic garbage collector is paused while the document is read: the parse builds
-    hundreds of thousands of objects and leaves no reference cycles behind (see the end of
-    :func:`pipeline.labels.reconcile`), so every collection during it would walk the growing
-    model for nothing (about a sixth of the time of a 10 MB parse).  It is resumed as it was.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        return _parse(path, text=text, sha256=sha256, limits=limits)
-    finally:
-        if paused:
-            gc.enable()
+def sniff(text: str) -> bool:
+    """An ITU proposals document: an action line (``MOD<TAB>ACP/64A1/7``) or a proposal header."""
+    return SNIFF.search(text) is not None
 
 
-def _parse(path: Path, *, text: str | None, sha256: str | None, limits: bool) -> SourceDocument:
-    if text is None:
-        text, sha256 = read_source(path)
-    elif limits:
-        check_limits(path, text)
-    sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+SNIFF = re.compile(r"^(?:NOC|MOD|ADD|SUP)\t|Proposal\s+[A-Z]{2,5}/\d+A?\d*/\d+", re.M)
+
+
+def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
+    """The document model of one ITU proposals text export (``slug`` names its graphs)."""
     doc = Doc(text)
-    sd = SourceDocument(slug=document_slug(path, text), path=str(path), sha256=sha256,
-                        title="", text=text, line_count=len(doc.lines))
+    sd = SourceDocument(slug=slug, path=str(path), sha256=sha256, title="", text=text, line_count=len(doc.lines))
     blocks, cur = [], []
     for ln in doc.lines:
         if SEPARATOR.match(ln.raw):
@@ -358,10 +177,8 @@ def _parse(path: Path, *, text: str | None, sha256: str | None, limits: bool) ->
     if not sd.proposals:
         raise SourceError(f"{path}: no proposals found (expected lines such as 'MOD<TAB>ACP/64A1/7'); is this an ITU proposals document?")
     _split_citations(doc, sd)
-    if sd.slug == "pp18-64-add1":
-        sd.title = "ITU PP-18 Document 64 Addendum 1: Common proposals of the Asia-Pacific Telecommunity (APT)"
-    else:
-        sd.title = Path(path).name
+    known = known_document(text)
+    sd.title = known.title if known is not None else Path(path).name
     return sd
 
 
@@ -562,27 +379,6 @@ def _parse_instrument(prop: Proposal, lines: list[Line], heading_before: Line | 
     prop.resolution = res
 
 
-def _verb(line: str):
-    m = VERB_LINE.match(line)
-    if not m:
-        return None
-    rest = (m.group("rest") or "").strip()
-    if m.group("p") is not None:
-        if rest:
-            return None
-        i = next(i for i in range(len(PREAMBULAR)) if m.group(f"p_{i}") is not None)
-        return PREAMBULAR[i][0], "preambular", ""
-    i = next(i for i in range(len(OPERATIVE)) if m.group(f"o_{i}") is not None)
-    code = OPERATIVE[i][0]
-    if rest.startswith(("that ", "to ")) and not re.match(r"to\s+(?:express|instruct)\b", rest):
-        return None
-    if len(rest) > 300 or line.rstrip().endswith((";", ".")):
-        return None
-    if code == "resolves" and rest and not rest.startswith(("to express",)):
-        return None
-    return code, "operative", rest
-
-
 def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc, sd: SourceDocument) -> None:
     container_sections = res.sections
     annex: Annex | None = None
@@ -633,7 +429,7 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         if annex is not None:
             annex.span = Span(annex.span.line_start, ln.no, annex.span.char_start, ln.start + len(ln.raw))
         lm = LABELED.match(ln.clean)
-        v = _verb(s) if not lm else None
+        v = section_verb(s) if not lm else None
         if v is not None:
             verb, kind, rest = v
             addressees, unknown = addressees_of(rest) if kind == "operative" else ([], [])
@@ -672,11 +468,11 @@ def _parse_body(res: ResolutionText, prop: Proposal, lines: list[Line], doc: Doc
         section.clauses.append(clause)
         section.span = Span(section.span.line_start, ln.no, section.span.char_start, ln.start + len(ln.raw))
     for sec in res.sections + [s for a in res.annexes for s in a.sections]:
-        _structure(sec, doc, sd)
+        structure(sec, sd)
     resolve_internal_references(res, doc, sd.findings)
     for a in res.annexes:
         m = re.search(r"Strategic\s+plan\s+for\s+(\d{4})\s*-\s*(\d{4})", a.title, re.I)
-        if m and res.number == "71":
+        if m and adopts_strategic_plan(res.body, res.number):
             annex_lines = doc.lines[a.span.line_start - 1:a.span.line_end]
             a.plan = parse_plan(annex_lines, f"{m.group(1)}-{m.group(2)}", sd.findings, lambda n: doc.span(n, n))
 
@@ -691,191 +487,3 @@ def _self_citation(c: Citation, res: ResolutionText) -> bool:
     return (c.revision.place, c.revision.year) == (res.new_revision.place, res.new_revision.year)
 
 
-def _structure(section: Section, doc: Doc, sd: SourceDocument) -> None:
-    """Nest sub-items, read labels through tracked changes, assign keys."""
-    flat = section.clauses
-    top_type = None
-    for c in flat:
-        if c.printed_label and c.printed_label != "•":
-            top_type = _ltype(c.printed_label)
-            break
-    tops: list[Clause] = []
-    more_text: dict[int, list[str]] = {}   # id(clause) -> paragraphs that continue it (joined once: no quadratic +=)
-    for c in flat:
-        lt = _ltype(c.printed_label) if c.printed_label and c.printed_label != "•" else None
-        if lt == "roman-or-letter" and top_type == "letter" and tops and tops[-1].printed_label:
-            prev = tops[-1].printed_label.rstrip(")")
-            cur = c.printed_label.rstrip(")")
-            if len(cur) == 1 and any(ord(cur) in (ord(p), ord(p) + 1) for p in prev if p.isalpha()):
-                lt = "letter"  # "i)" after "h)" or "hi)" is the letter i, not a roman sub-item
-        if c.printed_label is None and tops and tops[-1].printed_label is not None:
-            # an unlabeled paragraph after labeled clauses continues the previous clause
-            more_text.setdefault(id(tops[-1]), [tops[-1].text]).append(c.text)
-            tops[-1].citations += c.citations
-            tops[-1].span = Span(tops[-1].span.line_start, c.span.line_end, tops[-1].span.char_start, c.span.char_end)
-            continue
-        if tops and (c.printed_label == "•" or (lt is not None and lt != top_type)
-                     or (lt == "numeric" and "." in c.printed_label.strip(".") and top_type == "numeric")):
-            parent = tops[-1]
-            parent.children.append(c)
-            continue
-        tops.append(c)
-    for c in tops:
-        if id(c) in more_text:
-            c.text = "\n".join(more_text[id(c)])
-    section.clauses = tops
-    _assign(section.clauses, doc, sd, section.verb_phrase)
-
-
-def _years(text: str) -> int:
-    ys = [int(y) for y in re.findall(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", text)]
-    return max(ys) if ys else 0
-
-
-def _order_replaced(labeled: list[Clause], readings: list, sd: SourceDocument) -> None:
-    """Decide, for each clause printed twice under one label, which is the new text.
-
-    Evidence, strongest first: both clauses mention years and one mentions a later year
-    (that one is new); otherwise the order that the decided pairs of the same section
-    follow (Word printed them old-first or new-first consistently within a list);
-    otherwise only one mentions a year (weak: that one is read as new).  Without any
-    evidence both stay uncertain.  Every reading is a finding.
-    """
-    pairs = _pair_starts(readings)
-    decided: dict[int, bool] = {}     # pair start -> new comes first?
-    notes: dict[int, str] = {}
-    for i in pairs:
-        ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
-        if ya and yb and ya != yb:
-            decided[i] = ya > yb
-            notes[i] = (f"the {'first' if ya > yb else 'second'} mentions {max(ya, yb)}, the other only {min(ya, yb)}: "
-                        f"it is read as the new text")
-    votes = list(decided.values())
-    majority = None
-    if votes and all(v == votes[0] for v in votes):
-        majority = votes[0]
-    for i in pairs:
-        if i in decided:
-            continue
-        ya, yb = _years(labeled[i].text), _years(labeled[i + 1].text)
-        if majority is not None:
-            decided[i] = majority
-            notes[i] = f"no date decides; read {'new-first' if majority else 'old-first'} like the other pairs of this list"
-        elif ya != yb:
-            decided[i] = ya > yb
-            notes[i] = f"only the {'first' if ya > yb else 'second'} mentions a year ({max(ya, yb)}); weakly read as the new text"
-    kind = labels_mod.Reading
-    for i in pairs:
-        a, b = readings[i], readings[i + 1]
-        if i not in decided:
-            readings[i] = kind(a.printed, a.old, a.new, "uncertain")
-            readings[i + 1] = kind(b.printed, b.old, None, "uncertain")
-            note = "nothing tells which is new; the second is kept apart as uncertain"
-        elif decided[i]:
-            readings[i] = kind(a.printed, None, a.new, "inserted")
-            readings[i + 1] = kind(b.printed, b.old, None, "deleted")
-            note = notes[i]
-        else:
-            readings[i] = kind(a.printed, a.old, None, "deleted")
-            readings[i + 1] = kind(b.printed, None, b.new, "inserted")
-            note = notes[i]
-        sd.findings.append(Finding("label-uncertain", f"label '{a.printed}' is printed twice in a row (a clause replaced by a flattened tracked change); {note}",
-                                   labeled[i].text[:160], Span(labeled[i].span.line_start, labeled[i + 1].span.line_end,
-                                                               labeled[i].span.char_start, labeled[i + 1].span.char_end), "info"))
-
-
-def _pair_starts(readings: list) -> list[int]:
-    out, i = [], 0
-    while i < len(readings) - 1:
-        if readings[i].change == "replaced" and readings[i + 1].change == "replaced":
-            out.append(i)
-            i += 2
-        else:
-            i += 1
-    return out
-
-
-_NUMERIC_LABEL = re.compile(r"\d+(?:\.\d+)*")
-
-
-def _ltype(label: str) -> str:
-    s = label.rstrip(")").rstrip(".")
-    if _NUMERIC_LABEL.fullmatch(s):
-        return "numeric"
-    if s in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"):
-        return "roman-or-letter"
-    return "letter"
-
-
-def _assign(clauses: list[Clause], doc: Doc, sd: SourceDocument, where: str, prefix: str = "") -> None:
-    labeled = [c for c in clauses if c.printed_label not in (None, "•")]
-    plain = [c.printed_label.rstrip(")").rstrip(".") for c in labeled]
-    dotted = [p for p in plain if "." in p]
-    if dotted:
-        # sub-items such as 5.1: the last component counts
-        plain = [p.split(".")[-1] for p in plain]
-    kind = labels_mod.label_type(plain) if plain else None
-    rec = labels_mod.reconcile(plain, kind) if plain else None
-    readings = list(rec.readings) if rec else []
-    too_long = len(plain) > labels_mod.MAX_LABELS
-    if too_long:
-        sd.findings.append(Finding(
-            "label-uncertain", f"in '{where}', {len(plain)} labelled clauses in one list: more than the "
-            f"{labels_mod.MAX_LABELS} that tracked-change recovery reads; every label kept as printed, none reconciled",
-            labeled[0].text[:200], Span(labeled[0].span.line_start, labeled[-1].span.line_end,
-                                        labeled[0].span.char_start, labeled[-1].span.char_end)))
-    _order_replaced(labeled, readings, sd)
-    readings = iter(readings)
-    para = bullet = 0
-    used: set[str] = set()
-    next_free: dict[str, int] = {}   # key -> the smallest n that may still be free for "key-n"
-    for pos, c in enumerate(clauses, start=1):
-        c.position = pos
-        if c.printed_label is None:
-            para += 1
-            c.key = f"{prefix}p{para}"
-            c.label_change = "unchanged"
-        elif c.printed_label == "•":
-            bullet += 1
-            c.key = f"{prefix}bullet-{bullet}"
-            c.label_change = "unchanged"
-        else:
-            r = next(readings)
-            head = c.printed_label.rstrip(")").rstrip(".")
-            stem = head.rsplit(".", 1)[0] + "." if "." in head else ""
-            c.label = (stem + r.new) if r.new else None
-            c.former_label = (stem + r.old) if (r.old and r.old != r.new) else None
-            c.label_change = r.change
-            if r.new:
-                c.key = prefix + c.label
-            elif r.change == "uncertain":
-                c.key = f"{prefix}uncertain-{stem}{r.old or head}"
-            else:
-                c.key = f"{prefix}former-{stem}{r.old or head}"
-            if too_long:
-                c.label, c.key = head, prefix + head
-            elif r.change in ("deleted", "uncertain") or (rec and not rec.reconciled):
-                msg = (f"in '{where}', clause printed '{c.printed_label}' does not fit the new numbering; read as deleted by a flattened tracked change"
-                       if r.change == "deleted" else
-                       f"in '{where}', clause label '{c.printed_label}' could be read more than one way; kept as printed")
-                sd.findings.append(Finding("label-uncertain", msg, c.text[:200], c.span,
-                                           "info" if r.change == "deleted" else "warning"))
-                if r.change == "uncertain" and c.label is None and not (rec and rec.reconciled):
-                    c.label = head
-                    c.key = prefix + head
-            if r.change in ("deleted", "uncertain") and c.label is None:
-                for cit in c.citations:
-                    if cit.status == "current":
-                        cit.status = "deleted" if r.change == "deleted" else "uncertain"
-                        cit.note = ((cit.note + "; ") if cit.note else "") + f"in a clause read as {r.change}"
-        if c.key in used:
-            n = next_free.get(c.key, 2)
-            while f"{c.key}-{n}" in used:
-                n += 1
-            next_free[c.key] = n + 1
-            sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
-                                       c.text[:200], c.span))
-            c.key = f"{c.key}-{n}"
-        used.add(c.key)
-        if c.children:
-            _assign(c.children, doc, sd, where, prefix=c.key + "-")

@@ -11,7 +11,7 @@ sequences consecutive, preferring unchanged and explicitly renumbered clauses to
 inserted or deleted ones, and reports where the best readings disagree.  The same
 label printed twice in a row (``a)`` … ``a)``) is a clause *replaced* under its
 label: one of the two is deleted old text, the other the new text; which is which
-the labels cannot tell (the caller decides, see :func:`pipeline.parse._assign`).
+the labels cannot tell (the caller decides, see :func:`pipeline.sources.structure._assign`).
 
 >>> [(r.old, r.new, r.change) for r in reconcile(["1", "21", "32"]).readings]
 [('1', None, 'deleted'), ('2', '1', 'renumbered'), ('3', '2', 'renumbered')]
