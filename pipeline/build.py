@@ -46,7 +46,7 @@ from .model import SourceDocument
 from .sources import SourceError, document_slug, parse, read_source
 from .settings import PROJECT_ROOT, Settings
 from .rdf.uris import URIs
-from .checks import (Report, Result, finding_results, graph_checks, report_quads, results_by_document, shacl,
+from .checks import (Report, Result, findings_of, graph_checks, report_quads, results_by_document, shacl,
                        shacl_store, shapes_graph)
 from .rdf.vocab import RG, ontology_graph
 from .rdf.triples import graph_quads
@@ -243,8 +243,8 @@ def build_document(path: str, text: str, sha256: str, settings: Settings, keep: 
         # SHACL Core compiled to SPARQL over this document + the ontology: pyshacl's results
         # (tests/test_shacl_compiled.py), ~15x faster; before any inference, as pyshacl
         rep = shacl_store(mem, graphs=[u.document_graph(doc.slug), u.ontology_graph], settings=settings)
-    # the findings about the source, with the severity only the parsed document knows
-    rep.results.extend(finding_results(m, doc, settings=settings))
+    # the findings about the source, straight from the model, each with its own severity
+    rep.results.extend(findings_of(m))
     secs["validate"] = time.perf_counter() - t
     return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, m),
                      doc=doc if keep else None, asserted=nt if keep else None, ntriples=nt,

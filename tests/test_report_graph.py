@@ -189,3 +189,18 @@ def test_graph_check_results_go_to_the_document_that_describes_the_focus():
         assert rep.value(r, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
         assert rep.value(r, SH.sourceShape) == URIRef("https://w3id.org/resgraph/shapes#UniqueClauseLabelShape")
     assert isomorphic(rep, report_graph("doc-a", list(reversed(checks)), settings=SETTINGS))
+
+
+def test_findings_keep_their_severity_in_the_published_report(seed_store, seed_doc):
+    """Issue 14, move 8: findings reach the report straight from the model.  The mapping reports a
+    generic "the strategic plan" (no period printed: seed l.1531 "the strategic plan of the Union")
+    as *info*; written to RDF and read back it used to become a warning.  Parser findings keep
+    theirs too (label-uncertain stays a warning)."""
+    q = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+    SELECT ?focus ?sev ?msg WHERE { GRAPH ?g { ?r sh:focusNode ?focus ; sh:resultSeverity ?sev ; sh:resultMessage ?msg } }"""
+    rows = [(r["focus"].value, r["sev"].value.rsplit("#", 1)[1].lower(), r["msg"].value) for r in seed_store.query(q)]
+    plan = [sev for _f, sev, msg in rows if "which strategic plan is not stated" in msg]
+    assert plan and set(plan) == {"info"}
+    by_focus = {f: sev for f, sev, _m in rows}
+    for n, f in enumerate(seed_doc.findings, start=1):     # the parser's own findings, numbered first
+        assert by_focus[U.finding(seed_doc.slug, n)] == f.severity, (n, f.kind, f.message)

@@ -49,3 +49,17 @@ def finding_results(graph: Graph, doc=None, *, settings: Settings) -> list[Resul
                           line=_line(graph, f), quote=str(quote) if quote is not None else None, source="finding"))
     out.sort(key=lambda r: (r.line or 0, r.focus))
     return out
+
+
+def findings_of(mapper) -> list[Result]:
+    """The findings of one mapped document as report results, straight from the model: each with
+    the severity its reader or the mapping gave it (a generic "the strategic plan" is ``info``),
+    focused on its ``rg:Finding`` record (``URIs.finding(slug, n)``, numbered as the mapping
+    numbers them)."""
+    u = URIs(mapper.u.base)
+    slug = mapper.doc.slug
+    out = [Result(f.severity, u.finding(slug, n), f"{f.kind}: {f.message}", line=f.span.line_start, quote=f.quote,
+                  source="finding")
+           for n, f in enumerate(mapper.findings, start=1)]
+    out.sort(key=lambda r: (r.line or 0, r.focus))
+    return out
