@@ -16,7 +16,7 @@ from pipeline.mapping import Mapper, map_document, mapped
 from pipeline.rdf.terms import _ox_term, _rdflib_term, lit
 from pipeline.sources import read_source
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.checks import finding_results
+from pipeline.checks import finding_results, findings_of
 from pipeline.rdf.triples import graph_quads
 from pipeline.rdf.terms import to_ox
 
@@ -73,8 +73,13 @@ def test_findings_and_counts_same_from_mapper_and_graph(seed_built, seed_graph):
            [r.as_dict() for r in finding_results(seed_graph, settings=SETTINGS)]
     assert build._doc_counts(doc, m) == build._doc_counts(doc, seed_graph) == seed_built.counts
     assert seed_built.counts["findings"] == len(m.findings)
-    # the report the build made holds exactly these finding results
-    assert [r.as_dict() for r in seed_built.report.results if r.source == "finding"] == [r.as_dict() for r in fast]
+    # the report the build made holds the findings straight from the model: the same records,
+    # each with the severity the model gave it (the graph does not say a finding's severity)
+    model = findings_of(m)
+    assert [r.as_dict() for r in seed_built.report.results if r.source == "finding"] == [r.as_dict() for r in model]
+    assert [(r.focus, r.message, r.line, r.quote) for r in model] == [(r.focus, r.message, r.line, r.quote) for r in fast]
+    assert {r.focus: r.severity for r in model} == {r.focus: r.severity for r in fast} | {
+        f"{SETTINGS.base}id/finding/{doc.slug}/{n}": f.severity for n, f in enumerate(m.findings, 1)}
 
 
 def test_mapper_run_is_map_document(seed_built, seed_graph):

@@ -19,17 +19,18 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .model import Citation, Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
-from .rdf.terms import CITO, DCTERMS, ELI, PROV, RDF, RDFS, RG, SKOS, XSD, _ox_term, _rdflib_term, concept, iri, lit
-from .rdf.triples import new_graph
-from .citations import Targets, family_of, status_of, target_uri
-from .reference import BODY_NAMES, aliases, document_by_slug, sdg as sdg_reference
-from .reference.registry import registry_for
-from .settings import Settings
-from .rdf.uris import URIs, undocs
+from ..model import Clause, Finding, Proposal, ResolutionText, Revision, Section, SourceDocument, Span
+from ..rdf.terms import DCTERMS, ELI, PROV, RDF, RDFS, RG, XSD, _ox_term, _rdflib_term, concept, iri, lit
+from ..rdf.triples import new_graph
+from .citations import CitationMapper
+from .plan import PlanMapper
+from ..reference import BODY_NAMES, document_by_slug
+from ..reference.registry import registry_for
+from ..settings import Settings
+from ..rdf.uris import URIs
 
 
-class Mapper(Targets):
+class Mapper(PlanMapper, CitationMapper):
     """Maps one document model to triples (:meth:`run` → rdflib graph; :meth:`collect`, then
     :meth:`ntriples` → N-Triples for the build, without rdflib)."""
 
@@ -273,46 +274,6 @@ class Mapper(Targets):
             if a.plan is not None:
                 self.plan(au, a.plan)
 
-    def plan(self, annex: str, plan) -> None:
-        """The strategic plan as a SKOS concept scheme; goals map to the SDG targets and
-        indicators they serve (``skos:relatedMatch``, the plan's own linkage table)."""
-        u = self.u
-        scheme = iri(self.u.strategic_plan_scheme(plan.period))
-        self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, SKOS.prefLabel, lit(f"ITU Strategic Plan {plan.period}", lang="en"))
-        self.add(scheme, DCTERMS.source, annex)
-        self.add(scheme, PROV.wasDerivedFrom, self.doc_uri)
-        ref = sdg_reference()
-        by_code = {(i.kind, i.code): iri(u.strategic_plan(plan.period, i.kind, i.code)) for i in plan.items}
-        for kind in ("goal", "target", "objective", "outcome", "output"):
-            coll = iri(self.u.part(scheme, kind))
-            self.add(coll, RDF.type, SKOS.Collection)
-            self.add(coll, SKOS.prefLabel, lit(f"{kind.capitalize()}s of the ITU Strategic Plan {plan.period}", lang="en"))
-        parent_kind = {"target": "goal", "outcome": "objective", "output": "objective"}
-        for i in plan.items:
-            c = by_code[(i.kind, i.code)]
-            self.add(c, RDF.type, SKOS.Concept)
-            self.add(c, SKOS.inScheme, scheme)
-            self.add(iri(self.u.part(scheme, i.kind)), SKOS.member, c)
-            self.add(c, SKOS.notation, lit(i.code))
-            label = {"goal": f"Goal {i.code}: {i.title}", "objective": f"{i.code} {i.title}"}.get(i.kind, f"{i.kind.capitalize()} {i.code}")
-            self.add(c, SKOS.prefLabel, lit(label, lang="en"))
-            self.add(c, SKOS.definition, lit(i.text, lang="en"))
-            if i.kind in ("goal", "objective"):
-                self.add(scheme, SKOS.hasTopConcept, c)
-            parent = by_code.get((parent_kind.get(i.kind, ""), i.parent or ""))
-            if parent is not None:
-                self.add(c, SKOS.broader, parent)
-            self.span(c, i.span)
-            for level, codes in (("target", i.sdg_targets), ("indicator", i.sdg_indicators)):
-                for code in codes:
-                    e = ref.get((level, code))
-                    if e is None:
-                        self.findings.append(Finding("unknown-sdg", f"strategic plan goal {i.code} links SDG {level} {code}, "
-                                                     "which the 2019 SDG framework does not have", code, i.span))
-                    else:
-                        self.add(c, SKOS.relatedMatch, iri(e.uri))
-
     def section(self, parent: str, s: Section, pos: int) -> None:
         su = iri(self.u.part(parent, s.key))
         self.add(su, RDF.type, RG.Section)
@@ -380,102 +341,6 @@ class Mapper(Targets):
         if "-" in c.key and self.value(parent, RDF.type) == RG.Clause:
             p = p.rsplit("/", 1)[0]
         return self.u.part(p, c.key)
-
-    # -- citations ---------------------------------------------------------------
-    # The families (pipeline.citations) decide each citation's target and name its resource
-    # through the methods of Targets, which the mapper implements so that each resource it names
-    # is also described once.
-    def target(self, c: Citation) -> str | None:
-        return target_uri(c, self)
-
-    def un_document(self, symbol: str) -> str:
-        """A UN document by its symbol (``A/RES/70/1``, ``JIU/REP/2016/1``), described once."""
-        t = iri(self.u.un(symbol))
-        if t not in self._described:
-            self._described.add(t)
-            is_res = "/RES/" in symbol
-            self.add(t, RDF.type, RG.UNResolution if is_res else RG.UNDocument)
-            self.add(t, DCTERMS.identifier, lit(symbol))
-            self.add(t, RDFS.label, lit(symbol))
-            self.add(t, RDFS.seeAlso, iri(undocs(symbol.replace(" ", ""))))
-            title = next((a.title for a in aliases() if a.kind == "un" and a.target == symbol and a.title), None)
-            if title:
-                self.add(t, DCTERMS.title, lit(title, lang="en"))
-            organ = ("ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/")
-                     else "jiu" if symbol.startswith("JIU/") else "unga")
-            if organ != "jiu":
-                self.add(t, RG.body, concept("body", organ))
-        return t
-
-    def thing(self, uri: str, label: str, whole: str | None = None) -> str:
-        t = iri(uri)
-        if t not in self._described:
-            self._described.add(t)
-            self.add(t, RDF.type, RG.Instrument)
-            self.add(t, DCTERMS.identifier, lit(label))
-            self.add(t, RDFS.label, lit(label, lang="en"))
-            if whole is not None:
-                self.add(t, ELI.is_part_of, whole)
-                self.add(whole, ELI.has_part, t)
-        return t
-
-    def thing_version(self, uri: str, label: str, work: str) -> str:
-        v = iri(uri)
-        if v not in self._described:
-            self.thing(v, label)
-            self.add(v, DCTERMS.isVersionOf, work)
-            self.add(work, DCTERMS.hasVersion, v)
-        return v
-
-    def report(self, f: Finding) -> None:
-        self.findings.append(f)
-
-    def cite(self, citing: str, c: Citation, s: Section | None, n: int | None) -> None:
-        t = self.target(c)
-        if t is None:
-            status, candidates = status_of(c, self.registry)
-            if status == "ambiguous" and candidates:
-                self.findings.append(Finding("ambiguous-reference", f"citation may designate {' or '.join(candidates)}; not linked"
-                                             + (f" ({c.note})" if c.note else ""), c.printed, c.span))
-            elif status == "broken":
-                if c.kind == "sdg":
-                    return           # reported by the family's target as unknown-sdg, with the framework it was checked against
-                why = c.note or (f"no resolution of {BODY_NAMES.get(c.key[0], c.key[0])} can have the number {c.key[1]}"
-                                 if c.kind == "itu-resolution" else f"{c.kind} {' '.join(str(k) for k in c.key)} cannot exist")
-                self.findings.append(Finding("unresolved-reference", f"broken reference, not linked: {why}",
-                                             c.printed, c.span, "warning"))
-            else:
-                # a generic "the strategic plan" is worth a note, not a warning
-                fam = family_of(c.kind)
-                severity = fam.unresolved_severity if fam is not None else "warning"
-                self.findings.append(Finding("unresolved-reference", f"citation not resolved to one resource: {c.note or c.kind}",
-                                             c.printed, c.span, severity))
-            return
-        if c.status in ("current", "inserted"):
-            self.add(citing, CITO.cites, t)
-            fam = family_of(c.kind)
-            whole = self.value(t, ELI.is_part_of) if fam is not None and fam.part_of_whole else None
-            if whole is not None:
-                self.add(citing, CITO.cites, whole)  # citing § 50 of the Tunis Agenda cites the Tunis Agenda
-        if n is None:
-            return
-        rec = iri(self.u.citation(str(citing), n))
-        self.add(rec, RDF.type, CITO.Citation)
-        self.add(rec, CITO.hasCitingEntity, citing)
-        self.add(rec, CITO.hasCitedEntity, t)
-        self.add(rec, RG.citedAs, lit(c.printed))
-        self.add(rec, RG.status, concept("text-status", c.status))
-        status, candidates = status_of(c, self.registry)
-        self.add(rec, RG.resolutionStatus, concept("citation-status", status))
-        for cand in candidates:
-            body, _, number = cand.partition("/")
-            if body in BODY_NAMES:
-                self.add(rec, RG.candidate, self.work(body, number))
-        if s is not None and s.verb != "text":
-            self.add(rec, RG.verb, concept("verb", s.verb))
-        if c.note:
-            self.add(rec, RDFS.comment, lit(c.note, lang="en"))
-        self.span(rec, c.span)
 
     def finding(self, n: int, f: Finding) -> None:
         fu = iri(self.u.finding(self.doc.slug, n))
