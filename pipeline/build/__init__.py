@@ -1,0 +1,310 @@
+"""The pipeline, stage by stage: parse → map → validate → reason → check → publish.
+
+Each stage is a plain function; :func:`build` wires them and reports progress
+through a callback, so the CLI, the tests and the benchmarks share one code path.
+Nothing is published unless every document parses and the graph has no SHACL
+violation: the previous store stays as it was.
+
+Documents are independent until reasoning, so the per-document work — parse, map,
+SHACL — is one function, :func:`build_document`, that runs in this process, in a pool of
+worker processes (``jobs``) or as tasks on a ``dask.distributed`` cluster
+(``scheduler``).  It returns the document's named graph as N-Triples bytes, which
+pyoxigraph loads in Rust (the parent never touches an rdflib term).
+
+Builds are incremental: the published generation records every source's SHA-256 and
+a *fingerprint* of everything else a graph depends on (base URI, pipeline code,
+ontology, shapes, reference data, library versions).  When the fingerprint matches,
+the new generation starts as a RocksDB checkpoint of the published one (hard links:
+milliseconds), the graphs of changed and removed sources and the inferred graph are
+dropped from it, the changed sources are rebuilt, and reasoning and the graph-wide
+checks run again over the whole dataset (see :func:`_reason_and_check` for why).
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .. import store as store_mod
+from ..checks import reason
+from ..model import SourceDocument
+from ..sources import SourceError, document_slug, parse, read_source
+from ..settings import Settings
+from ..rdf.uris import URIs
+from ..checks import Report, Result, graph_checks, report_quads, results_by_document
+from .document import _doc_counts, build_document, document_store, ntriples_of  # noqa: F401
+from .results import CACHE_FORMAT, BuildError, BuildResult, DocResult, Progress, Source
+from .runners import default_jobs, run_documents
+from .static import _rules, fingerprint, skolemized, static_quads
+
+__all__ = ["CACHE_FORMAT", "BuildError", "BuildResult", "DocResult", "Progress", "Source", "build", "build_document",
+           "default_jobs", "document_store", "find_sources", "fingerprint", "ntriples_of", "parse_all", "read_sources",
+           "run_documents", "skolemized", "static_quads"]
+
+
+
+def find_sources(paths: list[Path] | None, settings: Settings) -> list[Path]:
+    if not paths:
+        d = settings.sources_dir
+        if not d.is_dir():
+            raise BuildError(f"no sources given and {d} does not exist")
+        paths = sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() == ".txt")
+        if not paths:
+            raise BuildError(f"no .txt sources in {d}")
+        return paths
+    out = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() == ".txt"))
+        else:
+            out.append(p)
+    return out
+
+
+def read_sources(paths: list[Path]) -> list[Source]:
+    """Read every source and name it (hash + slug) without parsing it; one slug per source."""
+    out = []
+    slugs: dict[str, Path] = {}
+    for p in paths:
+        text, sha = read_source(p)
+        s = document_slug(p, text)
+        if s in slugs:
+            raise SourceError(f"{p}: same document as {slugs[s]} (slug {s!r}); give each source once")
+        slugs[s] = p
+        out.append(Source(Path(p), text, sha, s))
+    return out
+
+
+def parse_all(paths: list[Path]) -> list[SourceDocument]:
+    return [parse(s.path, text=s.text, sha256=s.sha256) for s in read_sources(paths)]
+
+
+def _noop(stage: str, msg: str) -> None:
+    pass
+
+
+def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
+    """An in-memory pyoxigraph dataset: one named graph per document + ontology + reference."""
+    u = URIs(settings.base)
+    mem = ox.Store()
+    for r in results:
+        _load_document(mem, r, u)
+    mem.extend(static_quads(settings))
+    return mem
+
+
+def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
+    nt = r.ntriples if r.ntriples is not None else r.asserted
+    st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(u.document_graph(r.slug)))
+    r.ntriples = None
+
+
+def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iterable[str],
+                      compact: bool = False) -> tuple[dict, Report]:
+    """The inferred graph, recomputed over the whole dataset (and written as the difference
+    from what the checkpoint of an incremental build holds); then the graph checks.
+
+    :func:`reason.materialise` reads the premises of the rules from the document graphs of
+    ``slugs`` and the ontology and reference graphs (never from the report graphs or the
+    old inferred graph), so a full and an incremental build of the same sources infer the
+    same triples.  It used to run per document in the workers, with the parent proving the
+    union closed under the property chains; one pass over the whole dataset in the parent
+    is faster than that proof alone (bench/reasoning.py: about 2.5 s per million triples)
+    and needs no proof, because chains that join two documents are followed like any other.
+    """
+    t0 = time.perf_counter()
+    steps: dict[str, float] = {}
+    u = URIs(settings.base)
+    G = ox.NamedNode(u.inferred_graph)
+    if compact:
+        # an incremental build deleted graphs from a checkpoint: compact away the tombstones
+        # before the whole-dataset passes scan those key ranges (0.3 s at 300k triples)
+        t = time.perf_counter()
+        st.optimize()
+        steps["compact"] = time.perf_counter() - t
+    graphs = [u.ontology_graph, u.reference_graph] + [u.document_graph(s) for s in sorted(set(slugs))]
+    inf = reason.materialise(st, G.value, rules, graphs=graphs)
+    steps.update(inf.pop("steps"))
+    t = time.perf_counter()
+    checks = graph_checks(st)
+    steps["checks"] = time.perf_counter() - t
+    inf["seconds"] = time.perf_counter() - t0
+    inf["steps"] = steps
+    return inf, checks
+
+
+def _prune_cache(settings: Settings) -> None:
+    """Remove the per-document inference files earlier versions kept under <store>/cache/
+    (reasoning is one pass over the whole dataset now, see :func:`_reason_and_check`)."""
+    d = Path(settings.store_dir) / "cache"
+    if d.is_dir():
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- build ---
+
+def _previous(settings: Settings) -> store_mod.Generation | None:
+    try:
+        return store_mod.current(settings)
+    except store_mod.StoreError:
+        return None
+
+
+def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = _noop,
+          publish: bool = True, jobs: int | None = None, scheduler: str | None = None,
+          incremental: bool = True, keep_docs: bool | None = None) -> BuildResult:
+    """Build ``paths`` (default: the sources directory) and publish a new generation.
+
+    ``incremental``: reuse the published graphs of unchanged sources (same SHA-256, same
+    fingerprint); ``jobs``/``scheduler``: see :func:`run_documents`; ``keep_docs``: keep each
+    document model and rdflib graph in the result (default: only when not publishing, as
+    ``resgraph validate`` needs them).
+    """
+    res = BuildResult()
+    keep = (not publish) if keep_docs is None else keep_docs
+    t = time.perf_counter()
+    try:
+        sources = read_sources(find_sources(paths, settings))
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+    res.seconds["read"] = time.perf_counter() - t
+
+    u = URIs(settings.base)
+    fp = fingerprint(settings)
+    prev = _previous(settings) if publish else None
+    prev_meta = prev.meta if prev is not None else None
+    reusable: dict[str, dict] = {}
+    if incremental and prev_meta and prev_meta.get("fingerprint") == fp:
+        reusable = {e["slug"]: e for e in prev_meta.get("sources", []) if "results" in e}
+    todo, keep_old = [], []
+    for s in sources:
+        e = reusable.get(s.slug)
+        if e is not None and e["sha256"] == s.sha256 and e["path"] == str(s.path):
+            keep_old.append(e)
+        else:
+            todo.append(s)
+    wanted = {s.slug for s in sources}
+    res.removed = sorted(set(reusable) - wanted)
+    res.reused = [e["slug"] for e in keep_old]
+
+    if prev_meta and reusable and not todo and not res.removed:
+        # nothing changed: the published generation already is this build
+        res.up_to_date = True
+        res.generation = prev.name
+        for e in keep_old:
+            res.docs.append(_reused(e))
+        res.report.results.extend(r for d in res.docs for r in d.report.results)
+        res.report.results.extend(Result(**r) for r in prev_meta.get("checks", []))
+        res.counts = dict(prev_meta.get("counts", {}))
+        progress("publish", f"up to date: {len(sources)} unchanged source(s), generation {prev.name} stays published")
+        return res
+
+    order = {str(s.path): i for i, s in enumerate(sources)}
+    staging = store_mod.staged(settings, base_on=prev if keep_old else None) if publish else nullcontext(None)
+    with staging as stage:
+        st = stage.store if stage is not None else ox.Store()
+        t = time.perf_counter()
+        if stage is not None and keep_old:
+            # the checkpoint holds everything published; drop what this build replaces
+            for slug in res.removed + [s.slug for s in todo if s.slug in reusable]:
+                st.remove_graph(ox.NamedNode(u.document_graph(slug)))
+            res.docs.extend(_reused(e) for e in keep_old)
+            progress("reuse", f"{len(keep_old)} unchanged document(s) kept from generation {prev.name}"
+                              + (f", {len(res.removed)} removed" if res.removed else ""))
+        else:
+            st.extend(static_quads(settings))
+        res.seconds["reuse"] = time.perf_counter() - t
+
+        rules = _rules(settings, prev_meta, fp)
+        t = time.perf_counter()
+        # the workers parse, map and validate; reasoning is one pass in the parent, below
+        for r in _source_errors_as_build_errors(
+                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep)):
+            _load_document(st, r, u)
+            res.docs.append(r)
+            res.built.append(r.slug)
+            for k, v in r.seconds.items():
+                res.seconds[f"doc_{k}"] = res.seconds.get(f"doc_{k}", 0.0) + v
+            if len(todo) > 1:
+                progress("document", f"{len(res.built)}/{len(todo)} {r.slug}: {r.counts['proposals']} proposals, "
+                                     f"{r.report.count('violation')} violations")
+        res.docs.sort(key=lambda r: order.get(r.path, len(order)))
+        res.seconds["documents"] = time.perf_counter() - t
+        for r in res.docs:
+            res.report.results.extend(r.report.results)
+        progress("validate", f"{len(todo)} document(s) parsed, mapped and validated; "
+                             f"{res.report.count('violation')} violations, {res.report.count('warning')} warnings, "
+                             f"{res.report.count('info')} notes (SHACL results and findings about the sources)")
+
+        t = time.perf_counter()
+        for slug in set(reusable) | {r.slug for r in res.docs}:
+            st.remove_graph(ox.NamedNode(u.report(slug)))      # rewritten below, after the graph checks
+        # compact the checkpoint's tombstones only when a large share of it was replaced:
+        # at 100 documents, compacting after one change took 11.7 s and saved less
+        replaced = len(res.built) + len(res.removed)
+        inf, checks = _reason_and_check(st, settings, rules, [r.slug for r in res.docs],
+                                        compact=bool(stage is not None and keep_old
+                                                     and 4 * replaced >= len(res.docs) + len(res.removed)))
+        res.seconds["reason"] = time.perf_counter() - t
+        progress("reason", f"{inf['inferred']} inferred triples; graph checks: {len(checks.violations)} violations ("
+                           + ", ".join(f"{k} {v:.1f} s" for k, v in inf["steps"].items()) + ")")
+        for k, v in inf["steps"].items():
+            res.seconds[f"reason_{k}"] = v
+        res.report.results.extend(checks.results)
+        # the report as linked data: one sh:ValidationReport per document, in its own graph
+        per_doc_checks = results_by_document(checks.results, st, settings=settings)
+        st.extend(report_quads({r.slug: r.report.results + per_doc_checks.get(r.slug, []) for r in res.docs},
+                               settings=settings))
+
+        res.counts = _counts(res, st)
+        if not res.report.conforms:
+            raise BuildError(f"{len(res.report.violations)} SHACL/graph violation(s); nothing was published "
+                             f"(the previous graph stays as it was)", res.report)
+        if stage is None:
+            res.store = st  # type: ignore[attr-defined]  # publish=False: the assembled dataset
+            return res
+        t = time.perf_counter()
+        meta = {"base": settings.base, "counts": res.counts, "fingerprint": fp, "rules": rules,
+                "sources": [r.manifest() for r in res.docs],
+                "checks": [r.as_dict() for r in checks.results],
+                "incremental": {"built": res.built, "reused": res.reused, "removed": res.removed}}
+        del st
+        gen = stage.commit(meta)
+    _prune_cache(settings)
+    res.generation = gen.name
+    res.seconds["publish"] = time.perf_counter() - t
+    progress("publish", f"generation {gen.name} in {settings.store_dir}")
+    return res
+
+
+def _source_errors_as_build_errors(results: Iterator[DocResult]) -> Iterator[DocResult]:
+    """A source that is not a resolution document stops the build with its one-line message
+    (raised in a worker or a Dask task, it arrives here as the same exception)."""
+    try:
+        yield from results
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+
+
+def _reused(e: dict) -> DocResult:
+    return DocResult(e["slug"], e["path"], e["sha256"], Report([Result(**r) for r in e["results"]]),
+                     dict(e["counts"]), reused=True)
+
+
+def _counts(res: BuildResult, st: ox.Store) -> dict:
+    total = lambda k: sum(r.counts.get(k, 0) for r in res.docs)  # noqa: E731
+    return {
+        "documents": len(res.docs),
+        "proposals": total("proposals"),
+        "resolutions": total("resolutions"),
+        "clauses": total("clauses"),
+        "citations": total("citations"),
+        "findings": total("findings"),
+        "triples": len(st),
+        "violations": len(res.report.violations),
+    }
