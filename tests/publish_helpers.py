@@ -99,8 +99,18 @@ def backup_states(store_dir: Path) -> dict[str, State]:
     return out
 
 
+def data_dir_with_reference(data_dir: Path) -> Path:
+    """A data folder of its own (``RESGRAPH_DATA``) holding the repository's reference data, as a
+    deployment's data folder does: the reference data follow the data folder (pipeline.reference)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ref = data_dir / "reference"
+    if not ref.exists():
+        ref.symlink_to(PROJECT_ROOT / "data" / "reference", target_is_directory=True)
+    return data_dir
+
+
 def env_for(tmp: Path, **extra: str) -> dict:
-    env = dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(tmp / "data"))
+    env = dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(data_dir_with_reference(tmp / "data")))
     env.pop("RESGRAPH_FAULT_PAUSE", None)
     env.update(extra)
     return env

@@ -11,7 +11,8 @@ from .client import Client, RemoteError, RemoteTruncated, Rows
 from .command import publish
 from .endpoints import KINDS, Endpoints, endpoints_for
 from .publishing import PublishReport, publish_store, remote_count
-from .querying import RemoteAnswer, bind_values, run_remote_query
+from ..query.sparql_text import bind_values
+from .querying import RemoteAnswer, run_remote_query
 
 __all__ = [
     "KINDS", "Client", "RemoteAnswer", "Endpoints", "PublishReport", "RemoteError", "RemoteTruncated", "Rows",

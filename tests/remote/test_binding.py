@@ -3,7 +3,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from pipeline.remote.querying import bind_values, values_block, with_prefixes
+from pipeline.query.sparql_text import bind_values, values_block, with_prefixes
 
 T = URIRef("http://ex.org/un/A/RES/70/1")
 

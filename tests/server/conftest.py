@@ -24,6 +24,7 @@ from rdflib import Graph
 from pipeline import store as store_mod
 from pipeline.settings import Settings
 from pipeline.rdf.triples import graph_quads
+from publish_helpers import data_dir_with_reference
 
 HERE = Path(__file__).resolve().parent
 PROTOCOL = HERE / "protocol"
@@ -84,6 +85,7 @@ def serve_store(settings: Settings, data_dir: Path, *, port: int | None = None, 
     """A real ``resgraph serve`` on an already published store, once it answers /sparql."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
+    data_dir_with_reference(data_dir)
     env = dict(os.environ, RESGRAPH_QUIET="1", RESGRAPH_DATA=str(data_dir))
     cmd = [sys.executable, "-c", "from pipeline.server.command import serve; serve()",
            "--host", "127.0.0.1", "--port", str(port), "--base", settings.base, "--store", str(settings.store_dir),
