@@ -111,7 +111,7 @@ def cites_embedded(store_dir: Path, reps: int) -> tuple[float, int]:
 
 def cites_server(nq: Path, work: Path, reps: int) -> tuple[float, int, float]:
     from pipeline import query as qmod
-    from pipeline.remote import run_remote_query
+    from pipeline.publish import run_remote_query
     from pipeline.settings import Settings
     s = Settings(base=BASE)
     sdir = work / "oxigraph"

@@ -34,7 +34,7 @@ def _register() -> None:
     except ImportError:  # pragma: no cover - only while the server is being written
         pass
     try:
-        from .remote import publish
+        from .publish import publish
         main.add_command(publish)
     except ImportError:  # pragma: no cover
         pass

@@ -248,7 +248,7 @@ def query(name, params, fmt, list_, describe, show_sparql, adhoc, endpoint, base
             return
         if endpoint:
             try:
-                from .remote import run_remote_query
+                from .publish import run_remote_query
             except ImportError:
                 raise UserError("remote endpoints are not supported in this build") from None
             variables, rows = run_remote_query(endpoint, q.text if hasattr(q, "text") else q, bindings or [{}])

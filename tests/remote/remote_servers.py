@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pipeline.remote import Client, Endpoints, endpoints_for
+from pipeline.publish import Client, Endpoints, endpoints_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / ".ci" / "services"

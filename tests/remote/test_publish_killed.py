@@ -14,7 +14,7 @@ must make the server equal the local dataset exactly and leave no staging graph.
 Two things this shows beyond "old or new":
 
 * the dataset as a whole may be a mix of graphs from both versions after a kill (each
-  graph is replaced in its own transaction; see ``pipeline/remote/publishing.py``);
+  graph is replaced in its own transaction; see ``pipeline/publish/publishing.py``);
 * the server goes on executing the dead client's last request (a ``MOVE`` of the big
   graph ran up to ~20 s on a loaded machine), so a graph can still change after the
   kill.  A new publish started meanwhile is a second concurrent writer, which the module

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.remote import RemoteError, RemoteTruncated, publish_store, run_remote_query
+from pipeline.publish import RemoteError, RemoteTruncated, publish_store, run_remote_query
 from pipeline.store import open_current
 from pipeline.rdf.uris import URIs
 from remote_dataset import build_store, local_graph_digest

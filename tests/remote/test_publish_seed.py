@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.query import bind, get, run
-from pipeline.remote import run_remote_query
+from pipeline.publish import run_remote_query
 
 pytestmark = pytest.mark.server
 

@@ -39,26 +39,16 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .client import Client, RemoteError
+from .client import Client
+from .errors import RemoteError
+from .servers import server_kind
 from ..rdf.uris import URIs
 
 STAGING_SUFFIX = "/_staging"
 
 #: Triples per ``INSERT DATA`` request.  Virtuoso 7.2 fails somewhere between 1,000 and 4,000.
-UPDATE_BATCH = {"virtuoso": 1000}
-DEFAULT_UPDATE_BATCH = 10_000
 #: Triples per Graph Store Protocol request.
 GSP_BATCH = 100_000
-
-VIRTUOSO_SWAP_PROC = "DB.DBA.RESGRAPH_REPLACE_GRAPH"
-_VIRTUOSO_SWAP_SQL = f"""CREATE PROCEDURE {VIRTUOSO_SWAP_PROC} (in target varchar, in staging varchar)
-{{
-  -- resgraph: replace graph <target> by graph <staging> in ONE transaction.
-  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (target, 0);
-  UPDATE DB.DBA.RDF_QUAD TABLE OPTION (index RDF_QUAD_GS)
-     SET G = iri_to_id (target) WHERE G = iri_to_id (staging, 0);
-  return 1;
-}}"""
 
 Event = Callable[..., None]
 
@@ -144,16 +134,6 @@ def local_triples(store: ox.Store, graph: str, *, skolem_base: str | None = None
     return out
 
 
-def install_virtuoso_swap(client: Client) -> bool:
-    """Create (or replace) the swap procedure on Virtuoso; ``False`` if the account may not."""
-    try:
-        client.select(f"SELECT (bif:exec({sparql_string(_VIRTUOSO_SWAP_SQL)}) AS ?done) {{}}",
-                      url=client.endpoints.update)
-        return True
-    except RemoteError:
-        return False
-
-
 def remote_count(client: Client, graph: str) -> int:
     rows = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
     if not rows.rows or rows.rows[0].get("n") is None:
@@ -174,11 +154,12 @@ class Publisher:
                  on_event: Event | None = None):
         self.client = client
         self.kind = client.endpoints.kind
-        self.update_batch = batch_size or UPDATE_BATCH.get(self.kind, DEFAULT_UPDATE_BATCH)
+        self.server = server_kind(self.kind)
+        self.update_batch = batch_size or self.server.update_batch
         self.gsp_batch = batch_size or GSP_BATCH
         self.use_gsp = use_graph_store and bool(client.endpoints.graph_store)
         self.on_event = on_event or (lambda *a, **k: None)
-        self.virtuoso_swap = False
+        self.sql_swap = False
         self.warnings: list[str] = []
         # a staging graph of this run's own: requests a killed earlier run had sent may still
         # be executing on the server, and must not add triples to the graph this run moves in
@@ -189,11 +170,11 @@ class Publisher:
         self.client.select("SELECT * WHERE { } LIMIT 1")
         # a no-op write, so that a missing permission stops us before any graph is touched
         self.client.update("DROP SILENT GRAPH <urn:x-resgraph:write-probe>", what="a test update")
-        if self.kind == "virtuoso":
-            self.virtuoso_swap = install_virtuoso_swap(self.client)
-            if not self.virtuoso_swap:
-                msg = ("cannot install the swap procedure on Virtuoso (needs a dba account); "
-                       "falling back to MOVE, which Virtuoso may not apply atomically")
+        if self.server.install_swap is not None:
+            self.sql_swap = self.server.install_swap(self.client)
+            if not self.sql_swap:
+                msg = (f"cannot install the swap procedure on {self.kind} (needs an administrator account); "
+                       f"falling back to MOVE, which {self.kind} may not apply atomically")
                 self.warnings.append(msg)
                 self.on_event("warning", message=msg)
 
@@ -202,7 +183,7 @@ class Publisher:
         if not triples:
             self.client.update(f"DROP SILENT GRAPH {iri(graph)}", what=f"dropping <{graph}>")
             return "drop"
-        if self.kind != "virtuoso" and len(triples) <= self.update_batch:
+        if self.server.atomic_update_requests and len(triples) <= self.update_batch:
             body = ntriples(triples).decode("utf-8")
             self.client.update(f"DROP SILENT GRAPH {iri(graph)} ;\nINSERT DATA {{ GRAPH {iri(graph)} {{\n{body}}} }}",
                                what=f"replacing <{graph}>")
@@ -227,9 +208,8 @@ class Publisher:
                 sent += len(chunk)
                 self.on_event("batch", graph=graph, sent=sent, total=len(triples))
         self.on_event("swap", graph=graph, staging=staging)
-        if self.kind == "virtuoso" and self.virtuoso_swap:
-            self.client.select(f"SELECT (sql:RESGRAPH_REPLACE_GRAPH({sparql_string(graph)}, "
-                               f"{sparql_string(staging)}) AS ?done) {{}}", url=self.client.endpoints.update)
+        if self.sql_swap:
+            self.server.swap(self.client, graph, staging)
             return "staged+sql-swap"
         self.client.update(f"MOVE SILENT GRAPH {iri(staging)} TO GRAPH {iri(graph)}", what=f"swapping in <{graph}>")
         return "staged+move"

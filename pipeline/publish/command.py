@@ -4,7 +4,9 @@ from __future__ import annotations
 import click
 
 from .client import Client, RemoteError
-from .endpoints import KINDS, EndpointError, endpoints_for, redact
+from .endpoints import redact
+from .errors import EndpointError
+from .servers import KINDS, endpoints_for
 from .publishing import publish_store
 from ..cliutil import UserError, make_settings, settings_options
 

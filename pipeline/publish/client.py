@@ -17,17 +17,11 @@ import httpx
 import pyoxigraph as ox
 
 from .endpoints import Endpoints, redact
+from .errors import RemoteError, RemoteTruncated
+from .servers import server_kind
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 RESULTS_JSON = "application/sparql-results+json"
-
-
-class RemoteError(Exception):
-    """A problem with the remote server, worded for the user (one line)."""
-
-
-class RemoteTruncated(RemoteError):
-    """The server returned fewer results than the query asked for (row cap, timeout)."""
 
 
 @dataclass
@@ -73,13 +67,6 @@ def term_from_json(binding: dict):
     raise RemoteError(f"the server sent a result term of unknown type {kind!r}")
 
 
-def _virtuoso_canonical(term):
-    # Virtuoso's JSON writer sends xsd:boolean as "1"/"0" (its N-Triples writer says "true").
-    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("1", "0"):
-        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
-    return term
-
-
 def _first_line(text: str, limit: int = 240) -> str:
     for line in text.splitlines():
         line = line.strip()
@@ -91,8 +78,8 @@ def _first_line(text: str, limit: int = 240) -> str:
 class Client:
     """HTTP access to one server's endpoints.
 
-    ``user``/``password`` are sent with HTTP Digest auth to Virtuoso (its ``-auth`` routes
-    only speak Digest) and Basic auth elsewhere.
+    ``user``/``password`` are sent with HTTP Digest auth to servers that want it (Virtuoso's
+    ``-auth`` routes only speak Digest, :attr:`ServerKind.digest_auth`) and Basic auth elsewhere.
     """
 
     def __init__(self, endpoints: Endpoints, *, user: str | None = None, password: str | None = None,
@@ -100,7 +87,7 @@ class Client:
         self.endpoints = endpoints
         auth = None
         if user is not None:
-            auth = (httpx.DigestAuth(user, password or "") if endpoints.kind == "virtuoso"
+            auth = (httpx.DigestAuth(user, password or "") if server_kind(endpoints.kind).digest_auth
                     else httpx.BasicAuth(user, password or ""))
         self._http = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=connect_timeout),
                                   follow_redirects=False, headers={"User-Agent": "resgraph"})
@@ -144,8 +131,7 @@ class Client:
         lowered = text.lower()
         if status == 500 and ("permission" in lowered or "security" in lowered or "access denied" in lowered):
             # Virtuoso answers 500 text/plain "SR186:SECURITY: No permission to execute procedure …"
-            hint = (" (Virtuoso: pass --user/--password so updates go to the Digest-protected "
-                    "/sparql-auth, or grant SPARQL_UPDATE to SPARQL)" if self.endpoints.kind == "virtuoso" else "")
+            hint = server_kind(self.endpoints.kind).write_permission_hint
             return RemoteError(f"{where} refused {what}: the account has no permission to write{hint}; "
                                f"server said: {line}")
         if status == 404:
@@ -180,7 +166,7 @@ class Client:
                         headers=dict(response.headers))
         variables = list(data.get("head", {}).get("vars", []))
         rows = []
-        fix = _virtuoso_canonical if self.endpoints.kind == "virtuoso" else (lambda t: t)
+        fix = server_kind(self.endpoints.kind).canonical_term
         for b in data.get("results", {}).get("bindings", []):
             rows.append({v: (fix(term_from_json(b[v])) if v in b else None) for v in variables})
         result = Rows(variables, rows, headers=dict(response.headers))

@@ -13,7 +13,9 @@ import os
 
 
 from .client import Client, RemoteError
-from .endpoints import KINDS, Endpoints, check_url
+from .endpoints import Endpoints, check_url
+from .servers import KINDS
+from .servers import SERVERS, server_kind
 from ..query.sparql_text import bind_values, with_prefixes
 
 class RemoteAnswer(tuple):
@@ -44,20 +46,10 @@ def detect_kind(client: Client) -> str:
     """Guess the server kind from the ``Server`` header of a tiny query (``ASK {}``)."""
     rows = client.select("ASK {}")
     server = str(rows.headers.get("server") or rows.headers.get("Server") or "").lower()
-    for kind, marker in (("oxigraph", "oxigraph"), ("virtuoso", "virtuoso"), ("fuseki", "fuseki"),
-                         ("fuseki", "jena"), ("graphdb", "graphdb")):
-        if marker in server:
-            return kind
+    for kind in SERVERS.values():
+        if any(marker in server for marker in kind.server_header):
+            return kind.name
     return "generic"
-
-
-#: Extra protocol parameters that make the default graph the union of the named graphs,
-#: as the embedded store queries it (``use_default_graph_as_union=True``).  Virtuoso and
-#: GraphDB do that already.
-UNION_DEFAULT_GRAPH = {
-    "oxigraph": {"union-default-graph": ""},
-    "fuseki": {"default-graph-uri": "urn:x-arq:UnionGraph"},
-}
 
 
 def run_remote_query(endpoint_url: str, query_text: str, bindings=None, *,
@@ -114,7 +106,7 @@ def run_remote_query(endpoint_url: str, query_text: str, bindings=None, *,
         if kind == "auto":
             kind = detect_kind(client)
             client.endpoints = Endpoints(kind, query=url, update=None, graph_store=None)
-        extra = UNION_DEFAULT_GRAPH.get(kind, {}) if union_default_graph else {}
+        extra = (server_kind(kind).union_default_graph or {}) if union_default_graph else {}
         result = client.select(text, allow_truncated=allow_truncated, params=extra)
     rows, seen = [], set()
     for r in result.rows:

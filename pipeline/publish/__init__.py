@@ -9,12 +9,13 @@
 """
 from .client import Client, RemoteError, RemoteTruncated, Rows
 from .command import publish
-from .endpoints import KINDS, Endpoints, endpoints_for
+from .endpoints import Endpoints
+from .servers import KINDS, SERVERS, ServerKind, endpoints_for
 from .publishing import PublishReport, publish_store, remote_count
 from ..query.sparql_text import bind_values
 from .querying import RemoteAnswer, run_remote_query
 
 __all__ = [
-    "KINDS", "Client", "RemoteAnswer", "Endpoints", "PublishReport", "RemoteError", "RemoteTruncated", "Rows",
+    "KINDS", "SERVERS", "ServerKind", "Client", "RemoteAnswer", "Endpoints", "PublishReport", "RemoteError", "RemoteTruncated", "Rows",
     "bind_values", "endpoints_for", "publish", "publish_store", "remote_count", "run_remote_query",
 ]
