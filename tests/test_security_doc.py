@@ -49,9 +49,10 @@ def test_request_limits_are_the_enforced_ones():
 
 
 def test_every_route_of_the_app_is_listed():
-    """Every Route/Mount path declared in pipeline/server/app.py has its row."""
+    """Every Route/Mount path the application serves (pipeline/server/views/, wired by app.py) has its row."""
     listed = {p for first in re.findall(r"^\| (`/[^|]*) \|", DOC, re.M) for p in re.findall(r"`(/[^`]*)`", first)}
-    source = (PROJECT_ROOT / "pipeline" / "server" / "app.py").read_text(encoding="utf-8")
+    source = "\n".join(f.read_text(encoding="utf-8") for f in [PROJECT_ROOT / "pipeline" / "server" / "app.py",
+                        *sorted((PROJECT_ROOT / "pipeline" / "server" / "views").glob("*.py"))])
     paths = re.findall(r"(?:Route|Mount)\(f?\"([^\"]+)\"", source)
     assert "/sparql" in paths and "/doc/{rest:path}" in paths
     for path in paths:

@@ -29,8 +29,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from .negotiation import (BOOLEAN_TYPES, GRAPH_RESULT_TYPES, SOLUTION_TYPES, BadAccept, Format, negotiate,
-                          supported_list)
+from .negotiation import BOOLEAN_TYPES, GRAPH_RESULT_TYPES, SOLUTION_TYPES, BadAccept, Format, negotiate, supported_list
 
 MAX_QUERY_CHARS = 100_000
 MAX_GRAPH_PARAMS = 100

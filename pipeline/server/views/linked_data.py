@@ -1,0 +1,121 @@
+"""Linked data: ``/id/…`` → 303 → ``/doc/…``, negotiated or fixed by suffix; the JSON-LD context."""
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .. import dataset, describe as describe_mod
+from ..negotiation import BY_SUFFIX, HTML, JSONLD, RESOURCE_TYPES, Format
+from .common import Context, _Prepared, _choose, _plain, _server_root
+
+_UNSEEN = object()
+
+
+def routes(ctx: Context) -> list[Route]:
+    settings, published, uris, render = ctx.settings, ctx.published, ctx.uris, ctx.render
+
+    # -- linked data ------------------------------------------------------------
+    def _rest(request: Request, prefix: str) -> str:
+        raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        path = raw.decode("latin-1")
+        return path[len(prefix):] if path.startswith(prefix) else ""
+
+    def _lookup(store: ox.Store, rest: str, probe=describe_mod.exists) -> tuple[str, str, Format | None] | None:
+        """(uri, rest without suffix, fixed format) for the first candidate that exists.
+
+        ``probe(store, uri)`` says whether a URI exists (``/doc/`` passes one that describes
+        the resource at the same time, so that a first request reads the store once)."""
+        if not rest or len(rest) > 2000:
+            return None
+        candidates: list[tuple[str, Format | None]] = []
+        for suffix, fmt in BY_SUFFIX.items():
+            if rest.endswith(suffix) and len(rest) > len(suffix):
+                candidates.append((rest[: -len(suffix)], fmt))
+        candidates.append((rest, None))
+        for r, fmt in candidates:
+            variants = [r]
+            decoded = unquote(r)
+            if decoded != r:
+                variants.append(decoded)
+            for v in variants:
+                uri = uris.from_id_path(v)
+                try:
+                    if probe(store, uri):
+                        return uri, r, fmt
+                except ValueError:  # not an IRI pyoxigraph accepts: unknown
+                    continue
+        return None
+
+    def _resolve(snap: dataset.Snapshot, rest: str, probe=describe_mod.exists) -> tuple[str, str, Format | None] | None:
+        """:func:`_lookup`, remembered for the generation (unknown paths too: they stay unknown)."""
+        key = ("path", rest)
+        found = snap.answers.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = _lookup(snap.store, rest, probe)
+            snap.answers.put(key, found, 2 * len(rest) + 200)
+        return found
+
+    async def id_redirect(request: Request) -> Response:
+        rest = _rest(request, "/id/")
+        snap = published.get()
+        if _resolve(snap, rest) is None:
+            return _plain(404, f"no resource {uris.from_id_path(rest)}")
+        return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
+
+    def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None) -> dict[str, str]:
+        doc_path = "/doc/" + stem
+        headers = {"Link": ", ".join(
+            [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_TYPES if f is not fmt]
+            + [f'<{uri}>; rel="canonical"']),
+        }
+        if fixed is None:
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = doc_path + fmt.suffix
+        return headers
+
+    async def doc(request: Request) -> Response:
+        rest = _rest(request, "/doc/")
+        snap = published.get()
+        described: dict[str, describe_mod.Description] = {}
+
+        def probe(store: ox.Store, uri: str) -> bool:
+            d = described[uri] = describe_mod.describe(store, uri)
+            return d.exists
+
+        found = _resolve(snap, rest, probe)
+        if found is None:
+            return _plain(404, f"no resource {uris.from_id_path(rest)}")
+        uri, stem, fixed = found
+        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        if fmt is HTML:
+            return await run_in_threadpool(_resource_page, request, snap, uri, stem, _doc_headers(uri, stem, fmt, fixed),
+                                           described.get(uri))
+        # The document depends on the generation, the path and the format only (and, for
+        # JSON-LD, on the server root its @context points to): worked out once per generation.
+        root = _server_root(request) if fmt is JSONLD else ""
+        key = ("doc", rest, fmt.name, root)
+        prepared = snap.answers.get(key)
+        if prepared is None:
+            d = described.get(uri) or describe_mod.describe(snap.store, uri)
+            body = describe_mod.serialise(d.rdf_triples(), fmt, context_url=root + "context.jsonld")
+            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed), "Content-Type": fmt.content_type}).raw_headers, body
+            snap.answers.put(key, prepared, len(body) + 1000)
+        return _Prepared(*prepared)
+
+    def _resource_page(request, snap, uri, stem, headers, d=None) -> HTMLResponse:
+        d = d or describe_mod.describe(snap.store, uri)
+        ctx = describe_mod.page_context(snap.store, d, settings)
+        formats = [{"label": f.name if f.name != "rdfxml" else "RDF/XML", "media_type": f.media_type,
+                    "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES if f is not HTML]
+        return render("resource.html", request, headers=headers, r=ctx, formats=formats,
+                      uri_href=describe_mod.Linker(snap.store, settings).href(uri))
+
+    async def context(request: Request) -> Response:
+        return Response(describe_mod.context_document(), media_type="application/ld+json")
+
+    return [Route("/id/{rest:path}", id_redirect), Route("/doc/{rest:path}", doc), Route("/context.jsonld", context)]

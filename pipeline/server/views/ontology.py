@@ -1,0 +1,80 @@
+"""``/ontology[.ext]``: the ontology, negotiated; HTML is the pyLODE page ``docs/ontology.html``."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from ...rdf.terms import to_ox
+from ...rdf.vocab import PREFIXES, ontology_graph
+from .. import describe as describe_mod
+from ..negotiation import BY_SUFFIX, HTML, RESOURCE_TYPES
+from .common import Context, _choose, _server_root
+
+
+@lru_cache(maxsize=2)
+def _ontology_triples(ontology_dir: str) -> list[ox.Triple]:
+    g = ontology_graph(Path(ontology_dir))
+    return [ox.Triple(*(to_ox(t) for t in spo)) for spo in g]
+
+
+@lru_cache(maxsize=2)
+def _ontology_html(ontology_dir: str) -> str | None:
+    """The pyLODE page of the ontology (``docs/ontology.html`` beside ``ontology/``, made by
+    ``docs/make_ontology_html.py``); ``None`` without one, and the template page is served."""
+    path = Path(ontology_dir).parent / "docs" / "ontology.html"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@lru_cache(maxsize=2)
+def _ontology_page(ontology_dir: str) -> dict:
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+    from rdflib import URIRef
+
+    g = ontology_graph(Path(ontology_dir))
+
+    def entries(kind):
+        out = []
+        for s in sorted(set(g.subjects(RDF.type, kind)), key=str):
+            if not isinstance(s, URIRef):
+                continue
+            out.append({"iri": str(s), "curie": describe_mod._curie(str(s), PREFIXES),
+                        "label": str(g.value(s, RDFS.label) or g.value(s, SKOS.prefLabel) or ""),
+                        "definition": str(g.value(s, SKOS.definition) or g.value(s, RDFS.comment) or ""),
+                        "parents": [describe_mod._curie(str(o), PREFIXES) for o in g.objects(s, RDFS.subClassOf)
+                                    if isinstance(o, URIRef)]})
+        return out
+
+    return {"classes": entries(OWL.Class), "object_properties": entries(OWL.ObjectProperty),
+            "datatype_properties": entries(OWL.DatatypeProperty), "schemes": entries(SKOS.ConceptScheme)}
+
+
+
+def routes(ctx: Context) -> list[Route]:
+    settings, render = ctx.settings, ctx.render
+
+    async def ontology(request: Request) -> Response:
+        path = request.url.path
+        fixed = None
+        for suffix, f in BY_SUFFIX.items():
+            if path == "/ontology" + suffix:
+                fixed = f
+        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        headers = {"Link": ", ".join(f'</ontology{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                                     for f in RESOURCE_TYPES if f is not fmt)}
+        if fixed is None:
+            headers["Vary"] = "Accept"
+        if fmt is HTML:
+            page = _ontology_html(str(settings.ontology_dir))
+            if page is not None:  # docs/ontology.html, the checked-in pyLODE page
+                return HTMLResponse(page, headers=headers)
+            return render("ontology.html", request, headers=headers, **_ontology_page(str(settings.ontology_dir)))
+        triples = _ontology_triples(str(settings.ontology_dir))
+        body = describe_mod.serialise(triples, fmt, context_url=_server_root(request) + "context.jsonld")
+        return Response(body, headers={**headers, "Content-Type": fmt.content_type})
+
+    return [Route("/ontology", ontology), *[Route(f"/ontology{s}", ontology) for s in BY_SUFFIX]]

@@ -1,0 +1,162 @@
+"""Pages for people: home, the query editor and canned questions, the validation findings."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ...rdf.vocab import PREFIXES, RG
+from .. import canned as canned_mod, dataset, describe as describe_mod, sparql as sparql_mod
+from .common import TRUNCATED_MARKER, Context, _plain, _server_root, run_job
+
+
+def example_queries(base: str) -> list[tuple[str, str]]:
+    """Questions shown on the home page (fixed text; IRIs from settings and the closed vocab)."""
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rg", "eli", "cito", "dcterms", "prov"))
+    target = f"<{base}id/un/A/RES/70/1>"
+    return [
+        ("Which clauses cite UN General Assembly resolution A/RES/70/1 (the 2030 Agenda)?",
+         prologue + "SELECT ?resolution ?number ?title ?clause ?label WHERE {\n"
+         f"  ?clause a rg:Clause ; cito:cites {target} ; eli:number ?label .\n"
+         "  ?version eli:has_part+ ?clause .\n  ?resolution dcterms:hasVersion ?version .\n"
+         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n"
+         "} ORDER BY ?number ?label"),
+        ("Resolutions and their versions",
+         prologue + "SELECT ?resolution ?number ?title ?version WHERE {\n  ?resolution a rg:Resolution ; dcterms:hasVersion ?version .\n"
+         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n} ORDER BY ?number"),
+        ("What do resolutions cite most?",
+         prologue + "SELECT ?cited (COUNT(DISTINCT ?clause) AS ?clauses) WHERE {\n  ?clause a rg:Clause ; cito:cites ?cited .\n"
+         "} GROUP BY ?cited ORDER BY DESC(?clauses) LIMIT 20"),
+        ("Proposals and what they do",
+         prologue + "SELECT ?proposal ?action ?target WHERE {\n  ?proposal a rg:Proposal .\n"
+         "  OPTIONAL { ?proposal rg:action ?action }\n  OPTIONAL { ?proposal rg:concerns ?target }\n} ORDER BY ?proposal"),
+        ("Findings a librarian should check",
+         prologue + "SELECT ?finding ?message ?quote ?line WHERE {\n  ?finding a rg:Finding ; rg:message ?message .\n"
+         "  OPTIONAL { ?finding rg:quote ?quote }\n  OPTIONAL { ?finding rg:lineStart ?line }\n} ORDER BY ?finding"),
+    ]
+
+
+FINDINGS_QUERY = (
+    "SELECT ?finding ?kind ?kindLabel ?message ?quote ?line ?source ?about WHERE {\n"
+    f"  ?finding a <{RG.Finding}> .\n"
+    f"  OPTIONAL {{ ?finding <{RG.message}> ?message }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.quote}> ?quote }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.lineStart}> ?line }}\n"
+    f"  OPTIONAL {{ ?finding <{RG.findingKind}> ?kind OPTIONAL {{ ?kind <http://www.w3.org/2004/02/skos/core#prefLabel> ?kindLabel }} }}\n"
+    "  OPTIONAL { ?finding <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }\n"
+    f"  OPTIONAL {{ ?finding <{RG.about}> ?about }}\n"
+    "} ORDER BY ?source ?line ?finding LIMIT 5000"
+)
+
+
+
+def routes(ctx: Context) -> list[Route]:
+    settings, config, published, render = ctx.settings, ctx.config, ctx.published, ctx.render
+
+    # -- pages ------------------------------------------------------------------
+    async def home(request: Request) -> Response:
+        snap = published.get()
+        stats = await run_in_threadpool(dataset.statistics, snap)
+        examples = [{"question": q, "href": "/query?" + urlencode({"query": text})}
+                    for q, text in example_queries(settings.base)]
+        return render("home.html", request, stats=stats, examples=examples, generation=snap.generation,
+                      config=config)
+
+    async def query_page(request: Request) -> Response:
+        # a URL that does not decode (bytes that are not UTF-8) is the client's error: 400,
+        # not the default page
+        params = sparql_mod.parse_pairs(request.scope.get("query_string", b""), "URL query string")
+        name = next((v for k, v in params if k == "name"), None)
+        if name is not None:
+            return await canned_query(request, name, params)
+        q = next((v for k, v in params if k == "query"), None) or example_queries(settings.base)[1][1]
+        run = any(k == "run" for k, _ in params)
+        return render("query.html", request, query=q, run=run, endpoint=_server_root(request) + "sparql",
+                      config=config, questions=canned_mod.catalogue(settings), form=None)
+
+    async def canned_query(request: Request, name: str, params: list[tuple[str, str]]) -> Response:
+        """A canned question of queries/: its form, and its answer when asked (run=1 or format=…)."""
+        fmt = next((v for k, v in params if k == "format"), None)
+        if fmt is not None and fmt not in canned_mod.FORMATS:
+            return _plain(400, f"unknown format {fmt!r}; use one of: {', '.join(canned_mod.FORMATS)} (or none for HTML)")
+        questions = canned_mod.catalogue(settings)
+        try:
+            form, bindings = await run_in_threadpool(canned_mod.prepare, settings, name, params)
+        except KeyError:
+            names = ", ".join(q.name for q in questions)
+            if fmt:
+                return _plain(404, f"no canned query named {name!r}; the questions are: {names}")
+            return render("query.html", request, status=404, query=None, run=False,
+                          endpoint=_server_root(request) + "sparql", config=config, questions=questions, form=None,
+                          missing=name)
+        ask = fmt is not None or any(k == "run" for k, _ in params)
+        if form.error:
+            if fmt:
+                return _plain(400, form.error)
+            return render("query.html", request, status=400 if ask else 200, query=None, run=False,
+                          endpoint=_server_root(request) + "sparql", config=config, questions=questions, form=form)
+        if ask:
+            snap = published.get()
+            job = {"path": snap.path, "query": form.sparql, "base_iri": None, "union": True,
+                   "default_graph": None, "named_graphs": None,
+                   "formats": {"solutions": canned_mod.FORMATS[fmt][0] if fmt else "json"},
+                   "row_limit": config.row_limit, "marker": TRUNCATED_MARKER}
+            # the bound text of a canned question is kept like a /sparql answer (same cache,
+            # same rules: only complete answers of deterministic queries, per generation)
+            cache = snap.sparql_answers if config.sparql_cache else None
+            key = None
+            reply = None
+            if cache is not None and sparql_mod.cacheable(form.sparql):
+                key = ("canned", snap.name, form.sparql, job["formats"]["solutions"], config.row_limit)
+                reply = cache.get(key)
+            cache_state = "bypass" if key is None else "hit" if reply is not None else "miss"
+            if reply is None:
+                reply = await run_job(ctx, job)
+                if isinstance(reply, Response):
+                    return reply
+                if key is not None and reply[0] == "ok" and not reply[4]:
+                    cache.put(key, reply, len(reply[3]) + len(form.sparql) + 500)
+            if reply[0] == "too_many":
+                return _plain(422, f"the answer has more than {config.row_limit} rows; CSV and TSV cannot label a "
+                                   "truncation: ask for format=json (truncated and labelled)")
+            if reply[0] != "ok":
+                return _plain(500, f"query failed: {reply[1]}")
+            _, _kind, _fmt_name, payload, truncated, _n = reply
+            if fmt:
+                headers = {"X-Resgraph-Row-Limit": str(config.row_limit), "X-Cache": cache_state}
+                if truncated:
+                    headers["X-Resgraph-Truncated"] = "true"
+                return Response(payload, headers={**headers, "Content-Type": canned_mod.FORMATS[fmt][1]})
+            variables, rows, form.truncated = canned_mod.read_json_results(payload)
+            form.variables = variables
+            form.rows = [[canned_mod.cell(t, settings.base) for t in row] for row in rows]
+            form.ran = True
+        return render("query.html", request, query=None, run=False, endpoint=_server_root(request) + "sparql",
+                      config=config, questions=questions, form=form)
+
+    async def validation(request: Request) -> Response:
+        snap = published.get()
+
+        def load():
+            link = describe_mod.Linker(snap.store, settings)
+            rows = []
+            for s in snap.store.query(FINDINGS_QUERY, use_default_graph_as_union=True):
+                def v(name):
+                    t = s[name]
+                    return t.value if t is not None else None
+                rows.append({
+                    "finding": link.term(s["finding"]),
+                    "kind": v("kindLabel") or (link.short(v("kind")) if v("kind") else None),
+                    "message": v("message"), "quote": v("quote"), "line": v("line"),
+                    "source": link.term(s["source"]) if s["source"] is not None else None,
+                    "about": link.term(s["about"]) if s["about"] is not None else None,
+                })
+            return rows
+
+        rows = await run_in_threadpool(load)
+        return render("validation.html", request, findings=rows)
+
+    return [Route("/", home), Route("/query", query_page), Route("/validation", validation)]
