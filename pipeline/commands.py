@@ -10,6 +10,7 @@ import click
 import pyoxigraph as ox
 
 from .cliutil import UserError, make_settings, settings_options
+from .export import WRITERS, writer
 
 
 def _echo_err(msg: str) -> None:
@@ -263,36 +264,20 @@ def query(name, params, fmt, list_, describe, show_sparql, adhoc, endpoint, base
         raise UserError(str(e)) from None
 
 
-EXPORT_FORMATS = {
-    "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
-}
-
-
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="nq", show_default=True,
-              help="nq/trig keep the named graphs; nt/ttl/jsonld merge them.")
+@click.option("--format", "fmt", type=click.Choice(sorted(w.cli for w in WRITERS if w.cli and w.dataset)), default="nq",
+              show_default=True, help="nq/trig keep the named graphs; nt/ttl/jsonld merge them.")
 @settings_options
 def export(fmt, base, store_dir):
     """Write the published graph (asserted + inferred) to stdout."""
     from .store import StoreError, open_current
-    from .rdf.vocab import PREFIXES
 
     settings = make_settings(base, store_dir)
     try:
         st, _gen = open_current(settings)
     except StoreError as e:
         raise UserError(str(e)) from None
-    out = sys.stdout.buffer
-    if fmt in ("nq", "trig"):
-        st.dump(out, format=EXPORT_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None)
-        return
-    triples = {}
-    for q in st.quads_for_pattern(None, None, None, None):
-        t = ox.Triple(q.subject, q.predicate, q.object)
-        triples[str(t)] = t
-    ox.serialize(triples.values(), out, format=EXPORT_FORMATS[fmt],
-                 prefixes=PREFIXES if fmt in ("ttl",) else None)
+    writer(fmt).dataset(st, sys.stdout.buffer)
 
 
 @click.command()

@@ -12,8 +12,6 @@ the request.
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +22,6 @@ from rdflib.namespace import RDF, RDFS
 
 from ..settings import Settings
 from ..rdf.vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
-from .negotiation import Format
 from ..rdf.uris import URIs
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -38,13 +35,6 @@ _TEXT = ox.NamedNode(str(RG.text))
 _LINE = ox.NamedNode(str(RG.lineStart))
 _CITES = ox.NamedNode(str(CITO.cites))
 _CONCERNS = ox.NamedNode(str(RG.concerns))
-
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
 
 @dataclass
 class Description:
@@ -125,112 +115,7 @@ def describe(store: ox.Store, uri: str, *, incoming_limit: int = INCOMING_LIMIT)
     return d
 
 
-# ------------------------------------------------------------ serialising ---
-
-def _curie(iri: str, prefixes: dict[str, str]) -> str:
-    for p, ns in prefixes.items():
-        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
-            return f"{p}:{iri[len(ns):]}"
-    return iri
-
-
-def _jsonld_node_id(term) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def _jsonld_value(term, prefixes: dict[str, str]):
-    if isinstance(term, ox.Literal):
-        v = {"@value": term.value}
-        if term.language:
-            v["@language"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            v["@type"] = _curie(term.datatype.value, prefixes)
-        return v
-    return {"@id": _jsonld_node_id(term)}
-
-
-def to_jsonld(triples: list[ox.Triple], context_url: str, prefixes: dict[str, str] = PREFIXES) -> bytes:
-    """Compact-IRI JSON-LD whose ``@context`` is our published context document.
-
-    The context only declares prefixes (no type coercion), so every value keeps its explicit
-    ``@id`` / ``@value`` / ``@type`` / ``@language``: lossless, and a client that fetches
-    ``/context.jsonld`` gets exactly the triples of the other formats.  Full IRIs are kept
-    for ``@id`` values (they are the identifiers people copy); property names and types
-    are compacted.
-    """
-    nodes: dict[str, dict] = {}
-    for t in triples:
-        sid = _jsonld_node_id(t.subject)
-        node = nodes.setdefault(sid, {"@id": sid})
-        if t.predicate.value == str(RDF.type) and not isinstance(t.object, ox.Literal):
-            node.setdefault("@type", []).append(_curie(t.object.value, prefixes) if isinstance(t.object, ox.NamedNode) else _jsonld_node_id(t.object))
-        else:
-            node.setdefault(_curie(t.predicate.value, prefixes), []).append(_jsonld_value(t.object, prefixes))
-    doc = {"@context": context_url, "@graph": list(nodes.values())}
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def context_document(prefixes: dict[str, str] = PREFIXES) -> bytes:
-    return json.dumps({"@context": dict(prefixes)}, indent=1).encode("utf-8")
-
-
-def serialise(triples: list[ox.Triple], fmt: Format, *, context_url: str) -> bytes:
-    if fmt.name == "jsonld":
-        return to_jsonld(triples, context_url)
-    prefixes = used_prefixes(triples) if fmt.name in ("turtle", "rdfxml") else None
-    if fmt.name == "turtle":
-        triples = sort_triples(triples)
-    return ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=prefixes)
-
-
-def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> dict[str, str]:
-    """Only the prefixes the triples use, so that a small document starts with its content.
-
-    A prefix is kept when some IRI starts with its namespace and every such IRI has a plain
-    local name (a prefix whose local names would need escaping, ``rgc:body\\/pp``, reads worse
-    than the IRI).  What each IRI contributes is remembered across calls for our own
-    prefixes: predicates, classes and datatypes recur in every document.
-    """
-    iris = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
-    memo = _NAMESPACE_MEMO if prefixes is PREFIXES else {}
-    plain: dict[str, bool] = {}
-    for iri in iris:
-        hits = memo.get(iri)
-        if hits is None:
-            hits = tuple((p, _SIMPLE_LOCAL.match(iri[len(ns):]) is not None)
-                         for p, ns in prefixes.items() if iri.startswith(ns))
-            if len(memo) >= _NAMESPACE_MEMO_SIZE:
-                memo.clear()
-            memo[iri] = hits
-        for p, ok in hits:
-            plain[p] = plain.get(p, True) and ok
-    return {p: ns for p, ns in prefixes.items() if plain.get(p)}
-
-
-_SIMPLE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
-_NAMESPACE_MEMO: dict[str, tuple[tuple[str, bool], ...]] = {}
-_NAMESPACE_MEMO_SIZE = 50_000
-
-
-def sort_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Group by subject (rdf:type first) so that Turtle comes out readable."""
-    return sorted(triples, key=_triple_order)
-
-
-_RDF_TYPE_IRI = _RDF_TYPE.value
-
-
-def _triple_order(t: ox.Triple):
-    s, p = t.subject, t.predicate.value
-    return (isinstance(s, ox.BlankNode), s.value, p != _RDF_TYPE_IRI, p, str(t.object))
+from ..export.rdf import _curie
 
 
 # ---------------------------------------------------------------- labels ---

@@ -22,6 +22,8 @@ from typing import Sequence
 
 import mimeparse
 
+from ..export import WRITERS
+
 
 class BadAccept(ValueError):
     """The ``Accept`` header cannot be parsed (answered with 400, never 500)."""
@@ -48,19 +50,18 @@ class Format:
         return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
 
 
-# Linked-data documents (/doc/…, /ontology, /.well-known/void). Default first.
-TURTLE = Format("turtle", "text/turtle", ".ttl", ("application/x-turtle",))
-NTRIPLES = Format("ntriples", "application/n-triples", ".nt", ())
-JSONLD = Format("jsonld", "application/ld+json", ".jsonld", ())
-RDFXML = Format("rdfxml", "application/rdf+xml", ".rdf", ())
+# Linked-data documents (/doc/…, /ontology, /.well-known/void): every writer of one resource
+# (pipeline.export.WRITERS, default first), then HTML.
+_RDF = {w.name: Format(w.name, w.media_type, w.suffix, w.aliases) for w in WRITERS if w.resource is not None}
+TURTLE, NTRIPLES, JSONLD, RDFXML = _RDF["turtle"], _RDF["ntriples"], _RDF["jsonld"], _RDF["rdfxml"]
 HTML = Format("html", "text/html", ".html", ("application/xhtml+xml",))
 
-RESOURCE_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, HTML)
-RDF_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML)
+RDF_TYPES: tuple[Format, ...] = tuple(_RDF.values())
+RESOURCE_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML)
 # N-Triples is listed with text/plain as an alias for the SPARQL endpoint only: old clients
 # (and the SPARQL 1.0 era) ask for it that way.
 NTRIPLES_PLAIN = Format("ntriples", "application/n-triples", ".nt", ("text/plain",))
-GRAPH_RESULT_TYPES: tuple[Format, ...] = (TURTLE, NTRIPLES_PLAIN, JSONLD, RDFXML)
+GRAPH_RESULT_TYPES: tuple[Format, ...] = tuple(NTRIPLES_PLAIN if f is NTRIPLES else f for f in RDF_TYPES)
 
 # SPARQL results (SELECT): JSON default, as most JavaScript clients expect.
 RESULTS_JSON = Format("json", "application/sparql-results+json", ".srj", ("application/json",))

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from pipeline import store as store_mod
-from pipeline.server import describe as describe_mod
+from pipeline.export.rdf import used_prefixes
 from pipeline.server.app import DEFAULT_ANSWER_ENTRIES, Config
 from pipeline.server.dataset import Answers
 from pipeline.server.negotiation import (BOOLEAN_TYPES, RDF_TYPES, RESOURCE_TYPES, SOLUTION_TYPES, BadAccept,
@@ -239,9 +239,9 @@ def test_used_prefixes_agrees_with_the_straightforward_version():
             triples.append(ox.Triple(s, p, o))
         for prefixes in (PREFIXES, nested):
             want = _used_prefixes_reference(triples, prefixes)
-            assert describe_mod.used_prefixes(triples, prefixes) == want
-            assert describe_mod.used_prefixes(triples, prefixes) == want  # remembered: same again
-            assert list(describe_mod.used_prefixes(triples, prefixes)) == list(want)  # same order
+            assert used_prefixes(triples, prefixes) == want
+            assert used_prefixes(triples, prefixes) == want  # remembered: same again
+            assert list(used_prefixes(triples, prefixes)) == list(want)  # same order
 
 
 ACCEPTS = ["*/*", "text/turtle", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -14,9 +14,10 @@ from ...rdf.terms import to_ox
 from ...rdf.uris import URIs
 from ...rdf.vocab import RG
 from ...settings import Settings
-from .. import dataset, describe as describe_mod, sparql as sparql_mod
+from .. import dataset, sparql as sparql_mod
 from ..negotiation import BadAccept, Format, negotiate, supported_list
 from ..worker import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from ...export import serialise
 
 TRUNCATED_MARKER = str(RG.truncatedResult)  # label only, never dereferenced
 
@@ -87,7 +88,7 @@ def _crashed(e: WorkerCrashed, config) -> Response:
 def _rdflib_response(g, fmt: Format, *, context_url: str) -> Response:
     """Serialise a small rdflib graph (service description, VoID) through the same writers."""
     triples = [ox.Triple(*(to_ox(t) for t in spo)) for spo in g]
-    body = describe_mod.serialise(triples, fmt, context_url=context_url)
+    body = serialise(triples, fmt.name, context_url=context_url)
     return Response(body, headers={"Content-Type": fmt.content_type})
 
 

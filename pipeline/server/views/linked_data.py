@@ -12,6 +12,8 @@ from starlette.routing import Route
 from .. import dataset, describe as describe_mod
 from ..negotiation import BY_SUFFIX, HTML, JSONLD, RESOURCE_TYPES, Format
 from .common import Context, _Prepared, _choose, _plain, _server_root
+from ...export import serialise
+from ...export.rdf import context_document
 
 _UNSEEN = object()
 
@@ -102,7 +104,7 @@ def routes(ctx: Context) -> list[Route]:
         prepared = snap.answers.get(key)
         if prepared is None:
             d = described.get(uri) or describe_mod.describe(snap.store, uri)
-            body = describe_mod.serialise(d.rdf_triples(), fmt, context_url=root + "context.jsonld")
+            body = serialise(d.rdf_triples(), fmt.name, context_url=root + "context.jsonld")
             prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed), "Content-Type": fmt.content_type}).raw_headers, body
             snap.answers.put(key, prepared, len(body) + 1000)
         return _Prepared(*prepared)
@@ -116,6 +118,6 @@ def routes(ctx: Context) -> list[Route]:
                       uri_href=describe_mod.Linker(snap.store, settings).href(uri))
 
     async def context(request: Request) -> Response:
-        return Response(describe_mod.context_document(), media_type="application/ld+json")
+        return Response(context_document(), media_type="application/ld+json")
 
     return [Route("/id/{rest:path}", id_redirect), Route("/doc/{rest:path}", doc), Route("/context.jsonld", context)]

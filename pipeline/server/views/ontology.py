@@ -14,6 +14,7 @@ from ...rdf.vocab import PREFIXES, ontology_graph
 from .. import describe as describe_mod
 from ..negotiation import BY_SUFFIX, HTML, RESOURCE_TYPES
 from .common import Context, _choose, _server_root
+from ...export import serialise
 
 
 @lru_cache(maxsize=2)
@@ -74,7 +75,7 @@ def routes(ctx: Context) -> list[Route]:
                 return HTMLResponse(page, headers=headers)
             return render("ontology.html", request, headers=headers, **_ontology_page(str(settings.ontology_dir)))
         triples = _ontology_triples(str(settings.ontology_dir))
-        body = describe_mod.serialise(triples, fmt, context_url=_server_root(request) + "context.jsonld")
+        body = serialise(triples, fmt.name, context_url=_server_root(request) + "context.jsonld")
         return Response(body, headers={**headers, "Content-Type": fmt.content_type})
 
     return [Route("/ontology", ontology), *[Route(f"/ontology{s}", ontology) for s in BY_SUFFIX]]
