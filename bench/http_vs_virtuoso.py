@@ -22,7 +22,7 @@ This run measures both, interleaved rep by rep, on the same synthetic data:
 5. prints every round, the medians, and the ratios resgraph / Virtuoso.
 
 By default the servers run on CPU 0 and wrk (one thread) on CPU 1 (``taskset``), as in
-the peer measurements of ``../shared/design/MEASUREMENTS.md``; ``--no-pin`` lets the
+the peer measurements of the peer measurements (MEASUREMENTS.md of the design notes); ``--no-pin`` lets the
 kernel place them.  Not part of the test run.  Example::
 
     .venv/bin/python bench/http_vs_virtuoso.py --triples 200000 1070000 --reps 3

@@ -101,7 +101,7 @@ _GATES: dict = {}
 def _family_gates() -> tuple:
     """(family, trigger, the trigger's literal conditions) in reading order (recomputed when the
     table changes, so a family added at run time is read)."""
-    key = tuple(id(f) for f in FAMILIES)
+    key = tuple(FAMILIES)
     hit = _GATES.get(key)
     if hit is None:
         out = []
@@ -111,12 +111,19 @@ def _family_gates() -> tuple:
                 _rx, ic, conds = _filter_of(fam.trigger)
                 conds = () if ic else conds
             out.append((fam, fam.trigger, conds))
-        _GATES.clear()
+        _GATES.clear()   # the table changed: forget the gates and words of the old one
         hit = _GATES[key] = tuple(out)
     return hit
 
 
 def _quick_words() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    key = ("quick", *FAMILIES)
+    if key not in _GATES:
+        _GATES[key] = _compute_quick_words()
+    return _GATES[key]
+
+
+def _compute_quick_words() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """Words (case-sensitive, and lower-case for the aliases) one of which a line holds when
     any family may be read in it; None when some family has no such words (then no line is
     passed over)."""

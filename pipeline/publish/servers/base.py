@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from ..endpoints import Endpoints
-
-if TYPE_CHECKING:   # annotations only
-    from ..client import Client
 
 
 def _same(term):
@@ -42,5 +39,5 @@ class ServerKind:
     digest_auth: bool = False
     write_permission_hint: str = ""
     canonical_term: Callable = _same
-    install_swap: Callable[["Client"], bool] | None = None
-    swap: Callable[["Client", str, str], None] | None = None
+    install_swap: Callable[..., bool] | None = None      # (client) -> bool
+    swap: Callable[..., None] | None = None              # (client, graph, staging)
