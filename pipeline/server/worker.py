@@ -183,7 +183,10 @@ class _Child:
                 reply = ("syntax", str(e))
             except Exception as e:  # reported to the client as a 500 with the message
                 reply = ("error", f"{type(e).__name__}: {e}")
-            send_msg(self.conn, reply)
+            try:
+                send_msg(self.conn, reply)
+            except OSError:   # the server closed our socket (shutdown, or it gave up on the query): done
+                return
 
     def run(self, req: dict):
         ox = self.ox
