@@ -8,9 +8,10 @@ reference run in the same process, so that it means the same on a busy or an idl
 machine (like bench/parse.py):
 
 * ``documents``: parsing each hostile input of tests/test_hostile_documents.py (the 50 MB
-  and 10 MB-line refusals; with ``--heavy`` the 100k-clause and size-limit inputs too)
-  against parsing the seed once.  The tests used to assert < 10 s for a refusal and
-  < 240 s for a heavy input.
+  and 10 MB-line refusals; with ``--heavy`` the 100k-clause and size-limit inputs too),
+  and reconciling the longest label list read (pipeline.labels.MAX_LABELS), against
+  parsing the seed once.  The tests used to assert < 10 s for a refusal, < 240 s for a
+  heavy input and < 2 s for the label list.
 * ``queries``: every query of the catalogue on the seed, bound by substitution and by a
   VALUES block (the web page's form), against a full scan of the seed's store.  The test
   used to assert < 10 s (the server's default time limit).
@@ -75,6 +76,11 @@ def documents(reps: int, heavy: bool) -> None:
                 except SourceError:
                     pass
             row(name, median_time(run, reps), ref, bound)
+        from pipeline import labels
+        clean = [str(i) for i in range(1, labels.MAX_LABELS + 1)]
+        glued = clean[:200] + [f"{i}{i + 1}" for i in range(201, labels.MAX_LABELS)]   # renumbered from 201 on
+        row(f"reconcile {len(clean)} clean labels", median_time(lambda: labels.reconcile(clean), reps), ref, 2)
+        row(f"reconcile {len(glued)} labels, half glued", median_time(lambda: labels.reconcile(glued), reps), ref)
         if heavy:
             for name, (make, _clauses, _word) in sorted(H.HEAVY.items()):
                 body = make()
