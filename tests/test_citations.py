@@ -304,3 +304,88 @@ def test_council_resolutions_have_four_digits():
     from pipeline.registry import Registry, status_of
     [c] = [c for c in find_citations("Council Resolution 1305 (2009)") if c.kind == "itu-resolution"]
     assert c.key == ("council", "1305") and status_of(c, Registry())[0] != "broken"
+
+
+# --- what each citation says it read (its printed words, its edition, its neighbours) -------
+
+def test_every_citation_of_the_seed_prints_the_words_it_was_read_from(seed_doc):
+    """A citation's ``printed`` is the seed's own words (SEED_FACTS.md: NBSP as a space):
+    never empty, and its first word stands on its line."""
+    lines = seed_doc.text.replace("\u00a0", " ").split("\n")
+    n = 0
+    for p in seed_doc.proposals:
+        cits = list(p.citations)
+        r = p.resolution
+        if r is not None:
+            stack = [c for s in r.sections + [x for a in r.annexes for x in a.sections] for c in s.clauses]
+            while stack:
+                c = stack.pop()
+                stack.extend(c.children)
+                cits += c.citations
+        for c in cits:
+            assert isinstance(c.printed, str) and c.printed.strip(), c
+            text = " ".join(lines[c.span.line_start - 1:c.span.line_end])
+            head = c.printed.split(" … ")[0].split()[0]   # a list member prints "Resolutions 72 (…)"
+            assert head in " ".join(text.split()), (c.span.line_start, c.printed)
+            n += 1
+    assert n > 700
+
+
+@pytest.mark.parametrize("typed", ["9.c", "Target 9.c", "5.b.1", "SDG 9", "Goal 9", "WTDC 23", "Council 1305"])
+def test_a_typed_shorthand_keeps_what_was_typed(typed):
+    (c,) = parse_target(typed)
+    assert c.printed == typed
+
+
+@pytest.mark.parametrize("text,year", [
+    # l.302: "Article 6 … and Article 7 … of the International Telecommunication Regulations (ITRs)
+    # adopted by WCIT-12": the edition is that of the conference named after them
+    ("Article 6 of the International Telecommunication Regulations adopted by WCIT-12", "2012"),
+    ("Article 6 of the International Telecommunication Regulations (Dubai, 2012)", "2012"),
+    ("Article 6 of the International Telecommunication Regulations adopted by WATTC-88", "1988"),
+    ("Article 6 of the International Telecommunication Regulations (Melbourne, 1988)", "1988"),
+    ("Article 6 of the International Telecommunication Regulations", None),
+])
+def test_itr_articles_take_the_edition_printed(text, year):
+    (c,) = [c for c in find_citations(text) if c.kind == "instrument"]
+    assert c.key == ("itu", "itr", "art-6", year)
+    assert c.status == ("current" if year else "uncertain")
+
+
+def test_a_csw_session_does_not_hide_the_citations_before_it():
+    # Res 70 noting a) (l.474) and c) (l.478): a GA resolution and a CSW session in one clause
+    text = ("the Strategy referenced in UNGA Resolution 72/234, and the agreed conclusions of the "
+            "sixty-second session of the Commission on the Status of Women")
+    assert [(c.kind, c.key) for c in find_citations(text)] == [
+        ("un", ("A/RES/72/234",)), ("instrument", ("un", "CSW62-agreed-conclusions"))]
+
+
+def test_a_character_that_defeats_case_folding_changes_no_reading():
+    # U+0130 (İ) makes lower-casing change lengths: the aliases are then read without their
+    # lower-case prefilter, and must give the same citation
+    base = "recognized in the 2030 Agenda for Sustainable Development"
+    plain = [(c.kind, c.key) for c in find_citations(base)]
+    assert plain == [("un", ("A/RES/70/1",))]
+    assert [(c.kind, c.key) for c in find_citations(base + " (\u0130stanbul)")] == plain
+
+
+def test_questions_in_a_list_each_print_their_own_number():
+    # l.1840-style list: "ITU-D Questions 3/1, 5/1 and 7/2"
+    cs = [c for c in find_citations("ITU-D Questions 3/1, 5/1 and 7/2") if c.kind == "question"]
+    assert [(c.key, c.printed) for c in cs] == [(("itu-d", "3/1"), "ITU-D Questions 3/1"), (("itu-d", "5/1"), "5/1"),
+                                               (("itu-d", "7/2"), "7/2")]
+    (one,) = [c for c in find_citations("ITU-D Question 3/1") if c.kind == "question"]
+    assert one.printed == "ITU-D Question 3/1"
+
+
+def test_glued_un_symbols_say_how_they_were_read():
+    # l.287: "68/19872/200" = 68/198 deleted, 72/200 inserted (SEED_FACTS.md, glued symbols)
+    cs = [c for c in find_citations("Resolution 68/19872/200 of the United Nations General Assembly") if c.kind == "un"]
+    assert [(c.key, c.status) for c in cs] == [(("A/RES/68/198",), "deleted"), (("A/RES/72/200",), "inserted")]
+    assert all(c.note and "68/198" in c.note and "72/200" in c.note for c in cs)
+
+
+def test_the_strategic_plan_without_a_period_is_one_uncertain_citation():
+    (c,) = find_citations("the strategic plan for the Union")
+    assert (c.kind, c.key) == ("strategic-plan", ("plan", None, None))
+    assert c.printed == "the strategic plan for the Union" and "no period" in c.note

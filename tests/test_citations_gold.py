@@ -17,7 +17,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from pipeline.mapping import mapped, target_uri
 from pipeline.settings import Settings
@@ -253,6 +252,38 @@ def test_deleted_text_is_never_read_as_live(seed_doc):
     wrong = only_deleted & live
     assert sorted(wrong - KNOWN_DELETED_READ_LIVE.keys()) == []
     assert sorted(KNOWN_DELETED_READ_LIVE.keys() - wrong) == []
+
+
+_NO_ALIAS = "named in words no reader or alias of data/reference knows"
+#: citations the gold reads as standing only in deleted text that we do not read as deleted, and why
+KNOWN_DELETED_MISSES = {
+    (261, "wsis", "wsis/geneva-plan-of-action"):
+        "'the Plan of Action adopted by the World Summit on the Information Society' without 'Geneva': the WSIS "
+        "reader wants the document's name",
+    (472, "wsis", "wsis/wsis+10-statement"):
+        "'the Preamble to the WSIS+10 Statement on implementation of the outcomes': not the name the WSIS reader "
+        "knows ('WSIS+10 Statement on the Implementation of WSIS Outcomes')",
+    (472, "other", "other/hlp-post-2015-report"): "a report named by its author (High-Level Panel): " + _NO_ALIAS,
+    (477, "other", "other/UN-SWAP"): "the UN-SWAP named by its quoted title only: " + _NO_ALIAS,
+    (2187, "other", "other/rio+20-outcome"):
+        "'the outcomes of the 2012 United Nations Conference on Sustainable Development': " + _NO_ALIAS,
+    (2224, "other", "other/mdgs"): "the Millennium Development Goals: " + _NO_ALIAS,
+    (2642, "other", "other/mdgs"): "the Millennium Development Goals: " + _NO_ALIAS,
+    (2650, "other", "other/mdgs"): "the Millennium Development Goals: " + _NO_ALIAS,
+    (2672, "other", "other/mdgs"): "the Millennium Development Goals: " + _NO_ALIAS,
+    (2654, "un", "A/RES/55/2"): KNOWN_FALSE[(2654, "un", "A/RES/55/2")],
+}
+
+
+def test_deleted_citations_of_the_gold_are_read_as_deleted(seed_doc):
+    """The other half of a flattened change: what the gold reads as deleted (and not also as
+    live on the same line) we read as deleted text, with the same target: the old plan of
+    'Dubai Buenos Aires Action Plan', the old '68/198' of '68/19872/200' …"""
+    _live, dead = ours(seed_doc)
+    gold_live, gold_deleted = gold_sets()
+    missed = (gold_deleted - gold_live) - dead
+    assert sorted(missed - KNOWN_DELETED_MISSES.keys()) == [], "deleted citations not read as deleted"
+    assert sorted(KNOWN_DELETED_MISSES.keys() - missed) == [], "fixed: take them off KNOWN_DELETED_MISSES"
 
 
 SETTINGS = Settings(base="http://127.0.0.1:8000/")
