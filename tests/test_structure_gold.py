@@ -7,7 +7,6 @@ The figures are printed; the thresholds below are floors that must not regress.
 import json
 from pathlib import Path
 
-
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "structure_gold.json").read_text(encoding="utf-8"))
 
 
