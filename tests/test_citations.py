@@ -389,3 +389,26 @@ def test_the_strategic_plan_without_a_period_is_one_uncertain_citation():
     (c,) = find_citations("the strategic plan for the Union")
     assert (c.kind, c.key) == ("strategic-plan", ("plan", None, None))
     assert c.printed == "the strategic plan for the Union" and "no period" in c.note
+
+
+def test_a_period_that_runs_backwards_is_no_plan_period():
+    (c,) = find_citations("the strategic plan for the Union for 2019-2016")
+    assert (c.kind, c.key, c.status) == ("strategic-plan", ("plan", None, None), "uncertain")
+    assert "2019-2016" in c.note
+
+
+def test_a_flattened_range_reads_only_old_labels_the_section_had():
+    """pipeline.citations._range_end: "2 1" is old 2 → new 1 only when 2 was an old label of the
+    section and 1 is a new one (the seed's "resolves 2 1 to 13 11", l.250)."""
+    from pathlib import Path
+    from pipeline.parse import parse
+    hdr = ("\tProposal ACP/64A1/3 - Summary: x\nMOD\tACP/64A1/3\nRESOLUTION 11 (Rev. Busan, 2014Dubai, 2018)\nTitle\n"
+           "The Plenipotentiary Conference of the International Telecommunication Union (Dubai, 2018),\n")
+    text = hdr + ("resolves\n1\tx;\n21\ty;\n32\tz.\ninstructs the Secretary-General\n"
+                  "1\tto implement resolves 2 1 to 3 2 above;\n2\tto report on resolves 7 1 to 3 2 above.\n")
+    doc = parse(Path("x.txt"), text=text)
+    isg = doc.proposals[0].resolution.sections[1]
+    assert [(r.target_section, r.target_key, r.status) for r in isg.clauses[0].references] == \
+        [("resolves", "1", "current"), ("resolves", "2", "current")]
+    assert [(r.target_key, r.status) for r in isg.clauses[1].references] == [(None, "broken")]
+    assert any(f.kind == "dangling-reference" and "7 1" in f.message for f in doc.findings)

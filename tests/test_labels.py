@@ -130,3 +130,57 @@ def test_res48_instructs_sg_deleted_3_and_appended_7_8():
     # 8: new 8; whether an old 8 existed the labels cannot tell (the hand reading calls it
     # inserted from the ',;' of 76), and the cheaper reading, unchanged, is taken
     assert r[8][1:] == ("8", "unchanged")
+
+
+# --- the module's rule on any flattened section: both numberings consecutive ------------------
+
+def _flattened(rng, n, kind):
+    """n old clauses edited by a proposal (some deleted, some inserted, the rest kept and maybe
+    renumbered), printed as the export flattens them: old and new label glued when they differ."""
+    name = str if kind == "numeric" else (lambda i: "abcdefghijklmnopqrstuvwxyz"[i - 1])
+    out, old, new, i = [], 0, 0, 0
+    while i < n:
+        op = rng.random()
+        if op < 0.15:
+            old += 1
+            i += 1
+            out.append((name(old), None))
+        elif op < 0.3 and new < 25:
+            new += 1
+            out.append((None, name(new)))
+        else:
+            old, new, i = old + 1, new + 1, i + 1
+            out.append((name(old), name(new)))
+    printed = [o if nw is None else nw if o is None else (o if o == nw else o + nw) for o, nw in out]
+    cost = sum(1 for o, nw in out if o is None or nw is None)
+    return printed, cost
+
+
+def test_every_reading_numbers_old_and_new_consecutively():
+    """pipeline.labels: "Neither sequence may skip: the old labels of a section count 1, 2, 3 …
+    (or a, b, c …) and so do the new ones", and the reading chosen costs no more inserted or
+    deleted clauses than the edit that made the section."""
+    import random
+    from pipeline.labels import COST
+    rng = random.Random(14)
+    for k in range(300):
+        kind = "numeric" if k % 2 else "letter"
+        printed, cost = _flattened(rng, rng.randint(3, 12), kind)
+        r = reconcile(printed, kind)
+        assert r.reconciled, printed
+        # a replaced pair (the same label twice: one old clause, one new) counts once each way
+        readings, skip = [], False
+        for x, nxt in zip(r.readings, r.readings[1:] + [None]):
+            if skip:
+                skip = False
+                continue
+            readings.append(x)
+            skip = x.change == "replaced" and nxt is not None and nxt.change == "replaced" and nxt.printed == x.printed
+        olds = [x.old for x in readings if x.old is not None]
+        news = [x.new for x in readings if x.new is not None]
+        ordinal = int if kind == "numeric" else (lambda s: ord(s) - 96)
+        assert [ordinal(x) for x in olds] == list(range(1, len(olds) + 1)), (printed, r.readings)
+        assert [ordinal(x) for x in news] == list(range(1, len(news) + 1)), (printed, r.readings)
+        for x in r.readings:
+            assert x.printed in (x.old, x.new, (x.old or "") + (x.new or "")), x
+        assert sum(COST.get(x.change, 0) for x in r.readings if x.change != "uncertain") <= cost
