@@ -412,3 +412,13 @@ def test_a_flattened_range_reads_only_old_labels_the_section_had():
         [("resolves", "1", "current"), ("resolves", "2", "current")]
     assert [(r.target_key, r.status) for r in isg.clauses[1].references] == [(None, "broken")]
     assert any(f.kind == "dangling-reference" and "7 1" in f.message for f in doc.findings)
+
+
+def test_an_action_plan_with_a_year_no_wtdc_met_in_is_not_guessed():
+    # WTDC-10 met at Hyderabad (SEED_FACTS.md: "the Hyderabad Action Plan (l.1544) is WTDC-10's"),
+    # WTDC-14 at Dubai, WTDC-17 at Buenos Aires
+    (c,) = find_citations("the 2010 Dubai Action Plan")
+    assert (c.key, c.status) == (("wtdc", "dubai"), "uncertain")
+    assert c.note == "no WTDC met at Dubai in 2010"
+    assert [c.key for c in find_citations("the 2014 Dubai Action Plan")] == [("wtdc", "dubai-2014")]
+    assert [c.key for c in find_citations("the 2017 Buenos Aires Action Plan")] == [("wtdc", "buenos-aires-2017")]
