@@ -422,3 +422,10 @@ def test_an_action_plan_with_a_year_no_wtdc_met_in_is_not_guessed():
     assert c.note == "no WTDC met at Dubai in 2010"
     assert [c.key for c in find_citations("the 2014 Dubai Action Plan")] == [("wtdc", "dubai-2014")]
     assert [c.key for c in find_citations("the 2017 Buenos Aires Action Plan")] == [("wtdc", "buenos-aires-2017")]
+
+
+def test_a_month_and_year_in_parentheses_is_a_date_not_a_un_symbol():
+    # l.1566 "(05/2013)", l.2427 "(11/2009)": Recommendation dates (SEED_FACTS.md, n/n false
+    # friends); a first number above 12 is no month, so "13/2008" is read as a symbol
+    assert [c for c in find_citations("UNGA resolution (12/2008)") if c.kind == "un"] == []
+    assert [c.key for c in find_citations("UNGA resolution (13/2008)") if c.kind == "un"] == [("A/RES/13/2008",)]

@@ -133,7 +133,10 @@ def test_the_strategic_plan_collections_hold_the_hand_read_items(g):
     assert (scheme, RDF.type, SKOS.ConceptScheme) in g
     for kind, key in [("goal", "goals"), ("target", "targets"), ("objective", "objectives"),
                       ("outcome", "outcomes"), ("output", "outputs")]:
-        members = set(g.objects(URIRef(f"{scheme}/{kind}"), SKOS.member))
+        coll = URIRef(f"{scheme}/{kind}")
+        assert (coll, RDF.type, SKOS.Collection) in g, kind
+        assert (coll, SKOS.prefLabel, Literal(f"{kind.capitalize()}s of the ITU Strategic Plan {period}", lang="en")) in g
+        members = set(g.objects(coll, SKOS.member))
         assert len(members) == len(PLAN_GOLD[key]), kind
         codes = {str(g.value(x, SKOS.notation)) for x in members}
         assert codes == {x.get("code") or x.get("number") for x in PLAN_GOLD[key]}, kind
