@@ -308,3 +308,128 @@ def test_council_resolutions_have_four_digits():
     from pipeline.reference.registry import Registry
     [c] = [c for c in find_citations("Council Resolution 1305 (2009)") if c.kind == "itu-resolution"]
     assert c.key == ("council", "1305") and status_of(c, Registry())[0] != "broken"
+
+
+# --- what each citation says it read (its printed words, its edition, its neighbours) -------
+
+def test_every_citation_of_the_seed_prints_the_words_it_was_read_from(seed_doc):
+    """A citation's ``printed`` is the seed's own words (SEED_FACTS.md: NBSP as a space):
+    never empty, and its first word stands on its line."""
+    lines = seed_doc.text.replace("\u00a0", " ").split("\n")
+    n = 0
+    for p in seed_doc.proposals:
+        cits = list(p.citations)
+        r = p.resolution
+        if r is not None:
+            stack = [c for s in r.sections + [x for a in r.annexes for x in a.sections] for c in s.clauses]
+            while stack:
+                c = stack.pop()
+                stack.extend(c.children)
+                cits += c.citations
+        for c in cits:
+            assert isinstance(c.printed, str) and c.printed.strip(), c
+            text = " ".join(lines[c.span.line_start - 1:c.span.line_end])
+            head = c.printed.split(" … ")[0].split()[0]   # a list member prints "Resolutions 72 (…)"
+            assert head in " ".join(text.split()), (c.span.line_start, c.printed)
+            n += 1
+    assert n > 700
+
+
+@pytest.mark.parametrize("typed", ["9.c", "Target 9.c", "5.b.1", "SDG 9", "Goal 9", "WTDC 23", "Council 1305"])
+def test_a_typed_shorthand_keeps_what_was_typed(typed):
+    (c,) = parse_target(typed)
+    assert c.printed == typed
+
+
+@pytest.mark.parametrize("text,year", [
+    # l.302: "Article 6 … and Article 7 … of the International Telecommunication Regulations (ITRs)
+    # adopted by WCIT-12": the edition is that of the conference named after them
+    ("Article 6 of the International Telecommunication Regulations adopted by WCIT-12", "2012"),
+    ("Article 6 of the International Telecommunication Regulations (Dubai, 2012)", "2012"),
+    ("Article 6 of the International Telecommunication Regulations adopted by WATTC-88", "1988"),
+    ("Article 6 of the International Telecommunication Regulations (Melbourne, 1988)", "1988"),
+    ("Article 6 of the International Telecommunication Regulations", None),
+])
+def test_itr_articles_take_the_edition_printed(text, year):
+    (c,) = [c for c in find_citations(text) if c.kind == "instrument"]
+    assert c.key == ("itu", "itr", "art-6", year)
+    assert c.status == ("current" if year else "uncertain")
+
+
+def test_a_csw_session_does_not_hide_the_citations_before_it():
+    # Res 70 noting a) (l.474) and c) (l.478): a GA resolution and a CSW session in one clause
+    text = ("the Strategy referenced in UNGA Resolution 72/234, and the agreed conclusions of the "
+            "sixty-second session of the Commission on the Status of Women")
+    assert [(c.kind, c.key) for c in find_citations(text)] == [
+        ("un", ("A/RES/72/234",)), ("instrument", ("un", "CSW62-agreed-conclusions"))]
+
+
+def test_a_character_that_defeats_case_folding_changes_no_reading():
+    # U+0130 (İ) makes lower-casing change lengths: the aliases are then read without their
+    # lower-case prefilter, and must give the same citation
+    base = "recognized in the 2030 Agenda for Sustainable Development"
+    plain = [(c.kind, c.key) for c in find_citations(base)]
+    assert plain == [("un", ("A/RES/70/1",))]
+    assert [(c.kind, c.key) for c in find_citations(base + " (\u0130stanbul)")] == plain
+
+
+def test_questions_in_a_list_each_print_their_own_number():
+    # l.1840-style list: "ITU-D Questions 3/1, 5/1 and 7/2"
+    cs = [c for c in find_citations("ITU-D Questions 3/1, 5/1 and 7/2") if c.kind == "question"]
+    assert [(c.key, c.printed) for c in cs] == [(("itu-d", "3/1"), "ITU-D Questions 3/1"), (("itu-d", "5/1"), "5/1"),
+                                               (("itu-d", "7/2"), "7/2")]
+    (one,) = [c for c in find_citations("ITU-D Question 3/1") if c.kind == "question"]
+    assert one.printed == "ITU-D Question 3/1"
+
+
+def test_glued_un_symbols_say_how_they_were_read():
+    # l.287: "68/19872/200" = 68/198 deleted, 72/200 inserted (SEED_FACTS.md, glued symbols)
+    cs = [c for c in find_citations("Resolution 68/19872/200 of the United Nations General Assembly") if c.kind == "un"]
+    assert [(c.key, c.status) for c in cs] == [(("A/RES/68/198",), "deleted"), (("A/RES/72/200",), "inserted")]
+    assert all(c.note and "68/198" in c.note and "72/200" in c.note for c in cs)
+
+
+def test_the_strategic_plan_without_a_period_is_one_uncertain_citation():
+    (c,) = find_citations("the strategic plan for the Union")
+    assert (c.kind, c.key) == ("strategic-plan", ("plan", None, None))
+    assert c.printed == "the strategic plan for the Union" and "no period" in c.note
+
+
+def test_a_period_that_runs_backwards_is_no_plan_period():
+    (c,) = find_citations("the strategic plan for the Union for 2019-2016")
+    assert (c.kind, c.key, c.status) == ("strategic-plan", ("plan", None, None), "uncertain")
+    assert "2019-2016" in c.note
+
+
+def test_a_flattened_range_reads_only_old_labels_the_section_had():
+    """pipeline.citations._range_end: "2 1" is old 2 → new 1 only when 2 was an old label of the
+    section and 1 is a new one (the seed's "resolves 2 1 to 13 11", l.250)."""
+    from pathlib import Path
+    from pipeline.sources import parse
+    hdr = ("\tProposal ACP/64A1/3 - Summary: x\nMOD\tACP/64A1/3\nRESOLUTION 11 (Rev. Busan, 2014Dubai, 2018)\nTitle\n"
+           "The Plenipotentiary Conference of the International Telecommunication Union (Dubai, 2018),\n")
+    text = hdr + ("resolves\n1\tx;\n21\ty;\n32\tz.\ninstructs the Secretary-General\n"
+                  "1\tto implement resolves 2 1 to 3 2 above;\n2\tto report on resolves 7 1 to 3 2 above.\n")
+    doc = parse(Path("x.txt"), text=text)
+    isg = doc.proposals[0].resolution.sections[1]
+    assert [(r.target_section, r.target_key, r.status) for r in isg.clauses[0].references] == \
+        [("resolves", "1", "current"), ("resolves", "2", "current")]
+    assert [(r.target_key, r.status) for r in isg.clauses[1].references] == [(None, "broken")]
+    assert any(f.kind == "dangling-reference" and "7 1" in f.message for f in doc.findings)
+
+
+def test_an_action_plan_with_a_year_no_wtdc_met_in_is_not_guessed():
+    # WTDC-10 met at Hyderabad (SEED_FACTS.md: "the Hyderabad Action Plan (l.1544) is WTDC-10's"),
+    # WTDC-14 at Dubai, WTDC-17 at Buenos Aires
+    (c,) = find_citations("the 2010 Dubai Action Plan")
+    assert (c.key, c.status) == (("wtdc", "dubai"), "uncertain")
+    assert c.note == "no WTDC met at Dubai in 2010"
+    assert [c.key for c in find_citations("the 2014 Dubai Action Plan")] == [("wtdc", "dubai-2014")]
+    assert [c.key for c in find_citations("the 2017 Buenos Aires Action Plan")] == [("wtdc", "buenos-aires-2017")]
+
+
+def test_a_month_and_year_in_parentheses_is_a_date_not_a_un_symbol():
+    # l.1566 "(05/2013)", l.2427 "(11/2009)": Recommendation dates (SEED_FACTS.md, n/n false
+    # friends); a first number above 12 is no month, so "13/2008" is read as a symbol
+    assert [c for c in find_citations("UNGA resolution (12/2008)") if c.kind == "un"] == []
+    assert [c.key for c in find_citations("UNGA resolution (13/2008)") if c.kind == "un"] == [("A/RES/13/2008",)]

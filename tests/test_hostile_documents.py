@@ -56,8 +56,10 @@ RESGRAPH = [sys.executable, "-c", PEAK + "import sys; from pipeline.cli import m
 HDR = ("\tProposal ACP/64A1/3 - Summary: x\nMOD\tACP/64A1/3\nRESOLUTION 11 (Rev. Busan, 2014Dubai, 2018)\nTitle\n"
        "The Plenipotentiary Conference of the International Telecommunication Union (Dubai, 2018),\n")
 
-# A rejected input is rejected before anything heavy runs: seconds and the memory of
-# reading it.  An input that is built pays for the imports, mapping, SHACL and publishing.
+# A rejected input is rejected before anything heavy runs: the memory of reading it.  An
+# input that is built pays for the imports, mapping, SHACL and publishing.  The seconds are
+# only a hang guard (the child is killed after them); how long each input takes is measured
+# by bench/limits.py, as a ratio against the seed's own parse and build.
 REJECT_SECONDS, REJECT_RSS_MB = 60, 400
 BUILD_SECONDS, BUILD_RSS_MB = 240, 1200
 
@@ -180,7 +182,6 @@ def test_rejected_by_the_cli_in_one_line_store_unchanged(published, tmp_path, na
     rc, _out, err, secs, rss = cli_build(path, published, timeout=REJECT_SECONDS * 2)
     line = assert_one_error_line(rc, err, words)
     print(f"{name}: {path.stat().st_size} bytes -> {line!r} in {secs:.1f} s, peak RSS {rss:.0f} MiB")
-    assert secs < REJECT_SECONDS, f"{name} took {secs:.0f} s"
     assert rss < REJECT_RSS_MB, f"{name} peaked at {rss:.0f} MiB"
     assert store_digest(published) == before
 
@@ -233,7 +234,7 @@ def test_built_by_the_cli_or_rejected_in_one_line(published, tmp_path, name):
     rc, _out, err, secs, rss = cli_build(path, published)
     print(f"{name}: exit {rc} in {secs:.1f} s, peak RSS {rss:.0f} MiB: {err.strip().splitlines()[-1]!r}")
     assert "Traceback" not in err, err
-    assert secs < BUILD_SECONDS and rss < BUILD_RSS_MB
+    assert rss < BUILD_RSS_MB
     if rc == 0:
         summary = err.strip().splitlines()[-1]
         assert re.search(r"built .*: \d+ proposals?, .* (\d+) findings", summary), summary
@@ -288,13 +289,11 @@ def parse_in_child(tmp_path: Path, name: str, text: str, word: str = "", timeout
 def test_fifty_mb_is_refused_by_the_parser_itself(tmp_path):
     res = parse_in_child(tmp_path, "fifty-mb", _fifty_mb().decode("utf-8"))
     assert res["outcome"] == "error" and "more than the 16 MiB a source may have" in res["message"]
-    assert res["seconds"] < 10
 
 
 def test_ten_mb_line_is_refused_by_the_parser_itself(tmp_path):
     res = parse_in_child(tmp_path, "ten-mb-line", _ten_mb_line().decode("utf-8"))
     assert res["outcome"] == "error" and "line 7 has 10485" in res["message"] and str(MAX_LINE_CHARS) in res["message"]
-    assert res["seconds"] < 10
 
 
 HEAVY = {
@@ -319,7 +318,7 @@ HEAVY = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HEAVY))
-def test_heavy_inputs_parse_in_bounded_time_and_memory(tmp_path, name):
+def test_heavy_inputs_parse_in_bounded_memory(tmp_path, name):
     make, clauses, finding = HEAVY[name]
     res = parse_in_child(tmp_path, name, make(), finding or "")
     assert res["outcome"] == "parsed"
@@ -327,7 +326,6 @@ def test_heavy_inputs_parse_in_bounded_time_and_memory(tmp_path, name):
         assert res["clauses"] == clauses
     if finding is not None:
         assert res["found"], res
-    assert res["seconds"] < 240, f"{name}: {res['seconds']:.0f} s"
     assert res["rss_mb"] < 1024, f"{name}: {res['rss_mb']:.0f} MiB"
 
 

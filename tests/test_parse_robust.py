@@ -130,13 +130,11 @@ def test_long_sections_and_duplicate_annexes_are_findings_not_crashes():
     assert any(f.kind == "duplicate-label" and "annex" in f.message for f in doc.findings)
 
 
-def test_a_clean_list_just_under_the_limit_is_still_reconciled_quickly():
-    import time
+def test_a_clean_list_just_under_the_limit_is_still_reconciled():
+    # how long it takes (it used to be asserted < 2 s): bench/limits.py, part "documents"
     from pipeline.sources import labels
-    t = time.perf_counter()
     rec = labels.reconcile([str(i) for i in range(1, labels.MAX_LABELS + 1)])
     assert rec.reconciled and {r.change for r in rec.readings} == {"unchanged"}
-    assert time.perf_counter() - t < 2.0
 
 
 def test_crlf_line_ends_read_like_lf():

@@ -97,14 +97,10 @@ def test_values_block_answers_like_substitution(name, seed_build, seed_store):
     settings = seed_build[1]
     q = CATALOGUE[name]
     bindings = qmod.bind(q, q.example_values(), settings)
-    import time
-    t0 = time.monotonic()
     _v1, by_substitution = qmod.run(q, seed_store, bindings)
-    t1 = time.monotonic()
     _v2, by_values = qmod.run(qmod.bound_text(q, bindings), seed_store)
-    t2 = time.monotonic()
-    # the web page runs the VALUES form under the server's time limit (10 s by default)
-    assert max(t1 - t0, t2 - t1) < 10, f"{name}: {t1 - t0:.1f} s substituted, {t2 - t1:.1f} s with VALUES"
+    # how long each form takes (the web page runs the VALUES form under the server's time
+    # limit) is measured by bench/limits.py, not asserted here
     key = lambda rows: sorted(tuple(str(t) for t in r) for r in rows)  # noqa: E731
     assert key(by_substitution) == key(by_values)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import xml.etree.ElementTree as ET
 
 import httpx
@@ -218,11 +217,8 @@ def test_results_under_the_limit_are_not_labelled(http):
 
 def test_time_limit_stops_the_query_and_the_endpoint_recovers(http, server):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o2 . ?x ?y ?z }"
-    t = time.monotonic()
     r = http.get("/sparql", params={"query": slow})
-    elapsed = time.monotonic() - t
-    assert r.status_code == 503 and "time limit" in r.text
-    assert 1.8 < elapsed < 6
+    assert r.status_code == 503 and "time limit" in r.text   # how long it ran: bench/limits.py
     # the killed worker is replaced: queries keep working, on every worker
     for _ in range(4):
         assert bindings(http.get("/sparql", params={"query": "SELECT (1 AS ?one) {}"}))[0]["one"]["value"] == "1"
