@@ -113,7 +113,14 @@ class Annex:
 
 @dataclass
 class ResolutionText:
-    """A resolution as printed in a proposal (the proposed new version)."""
+    """A resolution text: as printed in a proposal (the proposed new version, ``adopted`` False),
+    or as a body adopted it (``adopted`` True: PP-18's Final Acts, a UN resolution).
+
+    For an ITU text ``body`` is ``pp``, ``wtdc`` …; for a UN resolution ``body`` is ``unga`` and
+    ``symbol`` its UN symbol (``A/RES/80/16``), ``number`` ``80/16``.  Sections of a UN resolution
+    are keyed ``preamble`` and ``operative`` (annexes as annexes), its clauses ``p1``, ``p2`` …
+    and ``1``, ``2`` …, sub-items keyed by their own label (``a``, ``iii``) under their paragraph.
+    """
 
     body: str                    # pp, wtdc, ...
     number: str | None           # None for a draft new resolution
@@ -128,6 +135,15 @@ class ResolutionText:
     annexes: list[Annex] = field(default_factory=list)
     suppressed: bool = False
     only_part: str | None = None  # "annex-1" when the proposal targets only that part
+    adopted: bool = False         # the adopted text (Final Acts, UN resolution), not a proposal's draft
+    instrument: str = "resolution"  # resolution | decision | recommendation
+    symbol: str | None = None     # UN symbol "A/RES/80/16" (UN texts)
+    date: str | None = None       # adoption date, ISO 8601 ("2025-09-08")
+    session: str | None = None    # UN session ("80")
+    report: str | None = None     # committee report the GA acted on ("A/80/442")
+    meeting: str | None = None    # "45th plenary meeting"
+    agenda_item: str | None = None
+    source_id: str | None = None  # the source's own identifier (AKN FRBR work IRI or eId)
 
 
 @dataclass
@@ -170,6 +186,9 @@ class SourceDocument:
     proposals: list[Proposal] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     line_count: int = 0
+    #: adopted texts read in full (Final Acts, UN resolutions), in document order
+    texts: list[ResolutionText] = field(default_factory=list)
 
     def resolutions(self) -> list[ResolutionText]:
-        return [p.resolution for p in self.proposals if p.resolution is not None]
+        """Every resolution text of the document: proposals' drafts, then adopted texts."""
+        return [p.resolution for p in self.proposals if p.resolution is not None] + list(self.texts)

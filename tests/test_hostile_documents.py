@@ -14,7 +14,7 @@ Two ways in:
   100,000-clause graph would take many minutes; the parser is what must stay bounded.
 
 The limits a source may reach are ``pipeline.sources.MAX_BYTES`` (16 MiB) and
-``MAX_LINE_CHARS`` (32,768 characters a line); the error names them.  Time limits are
+``MAX_LINE_CHARS`` (262,144 characters a line); the error names them.  Time limits are
 generous (two cores shared by a whole test run); the measured figures are printed.
 """
 from __future__ import annotations

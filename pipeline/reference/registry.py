@@ -30,7 +30,11 @@ class Registry:
 
     def add_corpus(self, doc: SourceDocument) -> None:
         for r in doc.resolutions():
-            if r.number:
+            if r.symbol:
+                self.un.add(r.symbol)
+            elif r.number and r.instrument == "decision":
+                self.decisions.add((r.body, r.number))
+            elif r.number and r.instrument == "resolution":
                 self.itu.add((r.body, r.number))
             for a in r.annexes:
                 if getattr(a, "plan", None) is not None:
