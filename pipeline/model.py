@@ -86,6 +86,11 @@ class Clause:
     references: list["InternalReference"] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
     key: str = ""                # path segment (set by the parser): "10", "5.1", "2-iii", "p1", "former-e"
+    #: UN resolutions: the paragraph's own opening verb, as printed ("Recalling also", "Requests")
+    #: and normalised ("recalling", "requests"); ITU texts carry the verb on the section instead
+    verb_phrase: str | None = None
+    verb: str | None = None
+    addressees: list[str] = field(default_factory=list)   # "Requests the Secretary-General" → ["secretary-general"]
 
 
 @dataclass
