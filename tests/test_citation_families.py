@@ -54,10 +54,10 @@ def test_a_family_added_to_the_table_is_read_linked_and_checked(monkeypatch):
     settings = Settings(base=BASE)
     g = map_document(parse(Path("toy.txt"), text=DOC), settings=settings)
     accord7 = URIRef(f"{BASE}id/accord/toy/7")
-    clause = URIRef(f"{BASE}id/resolution/pp/11/dubai-2018/recalling/a")
+    clause = URIRef(f"{BASE}id/proposal/ACP/64A1/3/text/recalling/a")
     assert (clause, CITO.cites, accord7) in g
     assert (accord7, RDFS.label, Literal("Toy Accord 7", lang="en")) in g
-    assert (URIRef(f"{BASE}id/resolution/pp/11/dubai-2018/resolves/1"), CITO.cites, URIRef(f"{BASE}id/accord/toy/8")) in g
+    assert (URIRef(f"{BASE}id/proposal/ACP/64A1/3/text/resolves/1"), CITO.cites, URIRef(f"{BASE}id/accord/toy/8")) in g
     statuses = {str(o).rsplit("/", 1)[-1] for s, o in g.subject_objects(RG.resolutionStatus)
                 if (s, CITO.hasCitedEntity, accord7) in g}
     assert statuses == {"resolved"}

@@ -110,7 +110,8 @@ def test_no_glued_symbol_is_published(seed_store, facts):
 
 def test_dubai_clause_numbered_by_the_dubai_text(seed_store):
     # Res 11 instructs the SG: printed "910" (line 118) is old 9, new 10
-    c = U.clause(U.section(U.version("pp", "11", "Dubai", "2018"), "instructs the Secretary-General"), "10")
+    # ACP/64A1/3 sets out Resolution 11: its draft text, not the version
+    c = U.clause(U.section(U.proposal_text("ACP/64A1/3"), "instructs the Secretary-General"), "10")
     rows = list(seed_store.query("SELECT ?c ?l ?n WHERE { ?c rg:printedLabel ?l ; rg:lineStart ?n }", prefixes=PREFIXES,
                                  use_default_graph_as_union=True, substitutions={ox.Variable("c"): ox.NamedNode(c)}))
     assert [(r["l"].value, r["n"].value) for r in rows] == [("910", "118")]
@@ -134,7 +135,10 @@ def test_internal_references_point_to_the_new_numbering(seed_store, facts):
     for ref in facts["internal_references"]:
         if not ref.get("target_label_new") or "-" in ref["target_label_new"] or ref.get("resolution") in (None, "ACP-1"):
             continue
-        version = U.version("pp", ref["resolution"], "Dubai", "2018")
+        # the draft of the proposal that sets out the resolution (the last heading of it before the line)
+        heading = max((r for r in facts["resolutions"] if r["number"] == ref["resolution"] and r["heading_line"] <= ref["line"]),
+                      key=lambda r: r["heading_line"])
+        version = U.proposal_text(heading["proposal"])
         target = U.clause(U.section(version, ref["target_section"]), ref["target_label_new"])
         rows = list(seed_store.query(
             "SELECT ?c ?t ?n WHERE { ?c rg:refersTo ?t ; rg:lineStart ?line ; rg:lineEnd ?end FILTER(?line <= ?n && ?end >= ?n) }",

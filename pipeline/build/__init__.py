@@ -47,20 +47,33 @@ __all__ = ["CACHE_FORMAT", "BuildError", "BuildResult", "DocResult", "Progress",
 
 
 
+#: What a sources folder may hold: ITU text exports (.txt), UN resolutions as text or Markdown
+#: (.md), Akoma Ntoso (.xml, .akn).  The reader is chosen by content, never by this suffix.
+SOURCE_SUFFIXES = (".txt", ".md", ".xml", ".akn")
+
+
+def _sources_in(d: Path) -> list[Path]:
+    """The source files under ``d``, at any depth, in path order (hidden files, READMEs skipped)."""
+    return sorted(p for p in d.rglob("*")
+                  if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(d).parts)
+                  and not p.name.lower().startswith("readme"))
+
+
 def find_sources(paths: list[Path] | None, settings: Settings) -> list[Path]:
     if not paths:
         d = settings.sources_dir
         if not d.is_dir():
             raise BuildError(f"no sources given and {d} does not exist")
-        paths = sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() == ".txt")
+        paths = _sources_in(d)
         if not paths:
-            raise BuildError(f"no .txt sources in {d}")
+            raise BuildError(f"no sources ({', '.join(SOURCE_SUFFIXES)}) in {d}")
         return paths
     out = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() == ".txt"))
+            out.extend(_sources_in(p))
         else:
             out.append(p)
     return out

@@ -64,7 +64,8 @@ class CitationMapper(Targets):
     def report(self, f: Finding) -> None:
         self.findings.append(f)
 
-    def cite(self, citing: str, c: Citation, s: Section | None, n: int | None) -> None:
+    def cite(self, citing: str, c: Citation, s: Section | None, n: int | None, verb: str | None = None) -> None:
+        """``verb``: the citing paragraph's own verb (UN paragraphs), else the section's characterises it."""
         t = self.target(c)
         if t is None:
             status, candidates = status_of(c, self.registry)
@@ -105,7 +106,9 @@ class CitationMapper(Targets):
             body, _, number = cand.partition("/")
             if body in BODY_NAMES:
                 self.add(rec, RG.candidate, self.work(body, number))
-        if s is not None and s.verb != "text":
+        if verb is not None:
+            self.add(rec, RG.verb, concept("verb", verb))
+        elif s is not None and s.verb != "text":
             self.add(rec, RG.verb, concept("verb", s.verb))
         if c.note:
             self.add(rec, RDFS.comment, lit(c.note, lang="en"))

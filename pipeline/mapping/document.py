@@ -24,7 +24,8 @@ from ..rdf.terms import DCTERMS, ELI, PROV, RDF, RDFS, RG, XSD, _ox_term, _rdfli
 from ..rdf.triples import new_graph
 from .citations import CitationMapper
 from .plan import PlanMapper
-from ..reference import BODY_NAMES, document_by_slug
+from ..reference import BODY_NAMES, document_by_slug, rows
+from ..sources.verbs import OPERATIVE, PREAMBULAR
 from ..reference.registry import registry_for
 from ..settings import Settings
 from ..rdf.uris import URIs
@@ -47,6 +48,8 @@ class Mapper(PlanMapper, CitationMapper):
         self.registry = registry_for([doc]) if doc is not None else None
         self._described: set[str] = set()
         self._collected = False
+        self._un_symbol: str | None = None   # the UN resolution whose parts are being mapped
+        self._section_uri = ""
 
     # -- triples ---------------------------------------------------------------
     def add(self, s: str, p: str, o) -> None:
@@ -160,9 +163,9 @@ class Mapper(PlanMapper, CitationMapper):
             self.add(v, RG.year, lit(rev.year, datatype=XSD.gYear))
             self.add(v, RDFS.label, lit(f"{label} ({rev})", lang="en"))
             self.add(v, RG.status, concept("text-status", status))
-        elif status == "proposed-text":
+        elif status != "referenced" and (v, RG.status, concept("text-status", "referenced")) in self.triples:
             self.remove(v, RG.status, concept("text-status", "referenced"))
-            self.add(v, RG.status, concept("text-status", "proposed-text"))
+            self.add(v, RG.status, concept("text-status", status))
         return v
 
     # -- document --------------------------------------------------------------
@@ -183,6 +186,8 @@ class Mapper(PlanMapper, CitationMapper):
             self.add(self.doc_uri, RDFS.seeAlso, iri(known.see_also))
         for p in d.proposals:
             self.proposal(p)
+        for r in d.texts:
+            self.adopted(r)
         for n, f in enumerate(self.findings, start=1):
             self.finding(n, f)
         return self
@@ -220,6 +225,8 @@ class Mapper(PlanMapper, CitationMapper):
         self.resolution(pu, p, r)
 
     def resolution(self, pu: str, p: Proposal, r: ResolutionText) -> None:
+        """The text a proposal sets out: its own draft at ``id/proposal/{symbol}/text``, a version
+        of the resolution it would revise, never the version URI (that names the adopted text)."""
         if r.number is None:
             work = iri(self.u.draft(r.body, r.draft_label))
             self.add(work, RDF.type, RG.DraftResolution)
@@ -237,50 +244,123 @@ class Mapper(PlanMapper, CitationMapper):
             # SUP: the proposal concerns the version in force; nothing new is proposed
             if r.old_revision:
                 v = self.version(work, r.old_revision, "referenced", label)
-                self.add(pu, RG.concerns, v)
             return
         if r.new_revision is None:
             self.findings.append(Finding("export-damage", f"{label}: no revision in the heading; version unknown",
                                          r.heading, r.span))
             return
-        v = self.version(work, r.new_revision, "proposed-text", label)
-        self.add(v, RG.proposedIn, pu)
+        v = self.version(work, r.new_revision, "referenced", label)
+        t = iri(self.u.proposal_text(p.symbol))
+        self.add(t, RDF.type, RG.DraftText)
+        self.add(t, RDF.type, RG.ResolutionText)
+        self.add(t, RG.textOf, work)
+        self.add(t, DCTERMS.isVersionOf, work)
+        self.add(work, DCTERMS.hasVersion, t)
+        self.add(t, RG.proposedVersion, v)
+        self.add(t, RG.proposedIn, pu)
+        self.add(t, RG.status, concept("text-status", "proposed-text"))
         if r.title:
-            self.add(v, DCTERMS.title, lit(r.title, lang="en"))
-        self.add(v, DCTERMS.identifier, lit(f"{label} ({r.new_revision})"))
+            self.add(t, DCTERMS.title, lit(r.title, lang="en"))
+        self.add(t, DCTERMS.identifier, lit(f"{label} ({r.new_revision}) as proposed in {p.symbol}"))
+        self.add(t, RDFS.label, lit(f"{label} ({r.new_revision}), text proposed in {p.symbol}", lang="en"))
         if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
             old = self.version(work, r.old_revision, "referenced", label)
-            self.add(v, PROV.wasRevisionOf, old)
-        self._version = v
+            self.add(t, PROV.wasRevisionOf, old)
+            self.add(v, PROV.wasRevisionOf, old)   # the heading says so of the version, adopted or not
+        self.span(t, r.span if r.only_part is None else p.span)
         if r.only_part is None:
-            self.add(pu, RG.proposesText, v)
-            self.span(v, r.span)
+            self.add(pu, RG.proposesText, t)
+        self.text_parts(t, r, pu)
+
+    def adopted(self, r: ResolutionText) -> None:
+        """A text as its body adopted it: an ITU resolution (or decision, recommendation) at its
+        version URI, a UN resolution at its symbol's URI."""
+        if r.symbol:
+            t = self.un_document(r.symbol)
+            self.add(t, RG.textOf, t)
+            self.add(t, RDF.type, RG.Resolution)   # a resolution as a work, read in full
+            self.add(t, RDFS.label, lit(f"Resolution {r.number} of the General Assembly", lang="en"))
+            label = r.symbol
+            if r.date:
+                self.add(t, ELI.date_document, lit(r.date, datatype=XSD.date))
+            if r.session:
+                self.add(t, RG.session, lit(r.session))
+            if r.report:
+                self.add(t, RG.report, self.un_document(r.report))
+            if r.meeting:
+                self.add(t, RG.meeting, lit(r.meeting, lang="en"))
+            if r.agenda_item:
+                self.add(t, RG.agendaItem, lit(r.agenda_item, lang="en"))
+            if r.number:
+                self.add(t, ELI.number, lit(r.number))
+        else:
+            rev = r.new_revision
+            if r.number is None or rev is None:
+                self.findings.append(Finding("export-damage", f"adopted text without a number or revision: {r.heading!r}; not published",
+                                             r.heading, r.span))
+                return
+            if r.instrument == "resolution":
+                work = self.work(r.body, r.number)
+                label = f"Resolution {r.number}"
+                t = self.version(work, rev, "adopted-text", label)
+            else:
+                name = r.instrument.capitalize()   # Decisions 5 and 11, Recommendation 7 of PP-18
+                label = f"{name} {r.number}"
+                work = self.thing(self.u.instrument(r.instrument, r.body, r.number), f"{label} ({BODY_NAMES[r.body]})")
+                t = self.thing_version(self.u.version_of_work(str(work), rev.place, rev.year), f"{label} ({rev})", work)
+                self.add(t, RG.status, concept("text-status", "adopted-text"))
+            if r.title:
+                self.add(work, DCTERMS.title, lit(r.title, lang="en"))
+            self.add(t, RG.textOf, work)
+            self.add(t, DCTERMS.identifier, lit(f"{label} ({rev})"))
+            if r.date:
+                self.add(t, ELI.date_document, lit(r.date, datatype=XSD.date))
+        self.add(t, RDF.type, RG.ResolutionText)
+        if r.title:
+            self.add(t, DCTERMS.title, lit(r.title, lang="en"))
+        if r.source_id:
+            self.add(t, RG.sourceIdentifier, lit(r.source_id))
+        self.add(self.doc_uri, DCTERMS.hasPart, t)
+        self.span(t, r.span)
+        self.text_parts(t, r, None)
+
+    def text_parts(self, t: str, r: ResolutionText, pu: str | None) -> None:
+        """Sections and annexes of a text ``t`` (draft, adopted version or UN resolution)."""
+        self._version = t
+        self._un_symbol = r.symbol
         for i, s in enumerate(r.sections, start=1):
-            self.section(v, s, i)
+            self.section(t, s, i)
         for i, a in enumerate(r.annexes, start=1):
-            au = iri(self.u.part(v, a.key))
+            au = iri(self.u.part(t, a.key))
             self.add(au, RDF.type, RG.Annex)
-            self.add(v, ELI.has_part, au)
-            self.add(au, ELI.is_part_of, v)
+            self.add(t, ELI.has_part, au)
+            self.add(au, ELI.is_part_of, t)
             self.add(au, RG.position, lit(len(r.sections) + i))
             self.add(au, DCTERMS.title, lit(a.title or a.heading, lang="en"))
             self.add(au, RDFS.label, lit(a.heading, lang="en"))
             self.span(au, a.span)
-            if r.only_part == a.key:
+            if pu is not None and r.only_part == a.key:
                 self.add(pu, RG.proposesText, au)
                 self.add(pu, RG.concerns, au)
             for j, s in enumerate(a.sections, start=1):
                 self.section(au, s, j)
+            if a.clauses:
+                s = Section(a.heading, "text", "annex", [], a.span, a.clauses, key=a.key)
+                self._section_uri = au
+                for c in a.clauses:
+                    self.clause(au, c, s)
             if a.plan is not None:
                 self.plan(au, a.plan)
 
     def section(self, parent: str, s: Section, pos: int) -> None:
         su = iri(self.u.part(parent, s.key))
+        self._section_uri = su
         self.add(su, RDF.type, RG.Section)
         self.add(parent, ELI.has_part, su)
         self.add(su, ELI.is_part_of, parent)
-        self.add(su, RG.verbPhrase, lit(s.verb_phrase, lang="en"))
-        self.add(su, RDFS.label, lit(s.verb_phrase, lang="en"))
+        phrase = s.verb_phrase or {"preamble": "preambular part", "operative": "operative part"}.get(s.key, s.key)
+        self.add(su, RG.verbPhrase, lit(phrase, lang="en"))
+        self.add(su, RDFS.label, lit(f"{self._un_symbol}, {phrase}" if self._un_symbol else phrase, lang="en"))
         if s.verb != "text":
             self.add(su, RG.verb, concept("verb", s.verb))
         self.add(su, RG.sectionKind, concept("section-kind", s.kind))
@@ -305,10 +385,25 @@ class Mapper(PlanMapper, CitationMapper):
         self.add(cu, RG.labelChange, concept("label-change", c.label_change))
         self.add(cu, RG.text, lit(c.text, lang="en"))
         self.add(cu, RG.position, lit(c.position))
-        self.add(cu, RDFS.label, lit(f"{s.verb_phrase} {c.label or c.printed_label or ''}".strip(), lang="en"))
+        verb = None
+        if self._un_symbol is not None:
+            # a UN paragraph: "A/RES/80/16, operative 2 (a)"; it opens with its own verb
+            path = cu[len(self._section_uri) + 1:].split("/")
+            tail = " ".join([path[0].lstrip("p")] + [f"({x})" for x in path[1:]])
+            self.add(cu, RDFS.label, lit(f"{self._un_symbol}, {s.key} {tail}", lang="en"))
+            if c.verb_phrase:
+                self.add(cu, RG.verbPhrase, lit(c.verb_phrase, lang="en"))
+            if c.verb and c.verb in known_verbs():
+                verb = c.verb
+                self.add(cu, RG.verb, concept("verb", c.verb))
+            for a in c.addressees:
+                if a in known_addressees():
+                    self.add(cu, RG.addressee, concept("addressee", a))
+        else:
+            self.add(cu, RDFS.label, lit(f"{s.verb_phrase} {c.label or c.printed_label or ''}".strip(), lang="en"))
         self.span(cu, c.span)
         for n, cit in enumerate(c.citations, start=1):
-            self.cite(cu, cit, s, n)
+            self.cite(cu, cit, s, n, verb=verb)
         for fn in c.footnotes:
             fu = iri(self.u.footnote(cu, fn.ref))
             self.add(fu, RDF.type, RG.Footnote)
@@ -351,6 +446,17 @@ class Mapper(PlanMapper, CitationMapper):
         self.add(fu, RG.about, self.doc_uri)
         self.add(fu, RDFS.label, lit(f"{f.kind} at line {f.span.line_start}", lang="en"))
         self.span(fu, f.span)
+
+
+@lru_cache(maxsize=1)
+def known_verbs() -> frozenset[str]:
+    """Codes of the section-verb scheme (ontology/concepts.ttl mirrors pipeline.sources.verbs)."""
+    return frozenset(code for code, _ in PREAMBULAR + OPERATIVE) | {"decides", "approves", "appeals", "recommends"}
+
+
+@lru_cache(maxsize=1)
+def known_addressees() -> frozenset[str]:
+    return frozenset(code for r in rows("addressees.csv") for code in r["code"].split(";"))
 
 
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:

@@ -89,6 +89,15 @@ class URIs:
     def proposal(self, symbol: str) -> str:
         return f"{self.base}id/proposal/{quote(symbol, safe='/')}"
 
+    def proposal_text(self, symbol: str) -> str:
+        """The text a proposal sets out (its draft of a resolution), never a version URI
+        (ARCHITECTURE.md, "The corpus": adopted and proposed texts are different things).
+
+        >>> URIs("http://x/").proposal_text("ACP/64A1/3")
+        'http://x/id/proposal/ACP/64A1/3/text'
+        """
+        return f"{self.proposal(symbol)}/text"
+
     def document(self, doc_slug: str) -> str:
         return f"{self.base}id/document/{doc_slug}"
 

@@ -51,6 +51,8 @@ class RG(DefinedNamespace):
     LabelChange: URIRef
     TextStatus: URIRef
     FindingKind: URIRef
+    ResolutionText: URIRef
+    DraftText: URIRef
     # object properties
     action: URIRef
     concerns: URIRef
@@ -96,6 +98,14 @@ class RG(DefinedNamespace):
     footnote: URIRef
     resolutionStatus: URIRef
     candidate: URIRef
+    # texts (the corpus: adopted, proposed, UN)
+    textOf: URIRef
+    proposedVersion: URIRef
+    report: URIRef
+    session: URIRef
+    meeting: URIRef
+    agendaItem: URIRef
+    sourceIdentifier: URIRef
 
 
 class ELI(DefinedNamespace):
