@@ -94,3 +94,20 @@ def seed_store(seed_build):
     from pipeline.store import open_current
     st, _gen = open_current(seed_build[1])
     return st
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """The whole default corpus (data/sources: the seed, PP-18's Final Acts, 41 GA resolutions)
+    built and published once; returns (BuildResult, Settings)."""
+    from pipeline.build import build, find_sources
+    settings = Settings(base=BASE, store_dir=tmp_path_factory.mktemp("corpus-store"))
+    res = build(find_sources(None, settings), settings=settings)
+    return res, settings
+
+
+@pytest.fixture(scope="session")
+def corpus_store(corpus_build):
+    from pipeline.store import open_current
+    st, _gen = open_current(corpus_build[1])
+    return st

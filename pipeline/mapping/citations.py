@@ -36,8 +36,8 @@ class CitationMapper(Targets):
             if title:
                 self.add(t, DCTERMS.title, lit(title, lang="en"))
             organ = ("ecosoc" if symbol.startswith("E/") else "hrc" if symbol.startswith("A/HRC/")
-                     else "jiu" if symbol.startswith("JIU/") else "unga")
-            if organ != "jiu":
+                     else "unsc" if symbol.startswith("S/") else "unga" if symbol.startswith("A/") else None)
+            if organ is not None:
                 self.add(t, RG.body, concept("body", organ))
         return t
 

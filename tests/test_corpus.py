@@ -1,0 +1,130 @@
+"""The default corpus (``data/sources``): the APT's proposals, PP-18's Final Acts and 41 General
+Assembly resolutions, built once and asked what a librarian asks across all of them.
+
+Expected values come from the corpus itself as people read it: the list of adopted texts in the
+corpus README (``data/sources`` holds the same files byte for byte), the file names of the GA
+resolutions, and the hand readings ``tests/fixtures/final_acts_gold.json`` and
+``un_ga_gold.json`` (written before the readers existed).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pipeline.rdf.uris import URIs
+from pipeline.rdf.vocab import PREFIXES
+from pipeline.settings import PROJECT_ROOT
+from test_queries import ask
+
+SOURCES = PROJECT_ROOT / "data" / "sources"
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = "http://127.0.0.1:8000/"
+U = URIs(BASE)
+
+#: the 61 resolutions of PP-18's Final Acts, as the corpus README lists them
+FINAL_ACTS_RESOLUTIONS = {str(n) for n in (
+    2, 11, 21, 25, 30, 34, 41, 48, 64, 66, 70, 71, 77, 94, 99, 101, 102, 123, 125, 130, 131, 133, 135, 136, 137,
+    139, 140, 146, 150, 151, 154, 157, 160, 165, 167, 169, 175, 176, 177, 179, 180, 186, 188, 189, 191, 196, 197,
+    198, 200, 201, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213)}
+
+
+def _gold(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_build, corpus_store):
+    return lambda name, **params: ask(corpus_store, corpus_build[1], name, **params)
+
+
+def test_data_sources_hold_the_corpus_byte_for_byte():
+    """The corpus copied into data/sources is what ../shared/corpus holds (when it is there),
+    and at least what the README says: the seed, one Akoma Ntoso collection, 41 GA resolutions."""
+    ga = sorted(p.name for p in (SOURCES / "un-ga-80").glob("A_RES_80_*.md"))
+    assert len(ga) == 41
+    assert (SOURCES / "pp18-final-acts" / "pp18_final_acts_akn.xml").is_file()
+    shared = PROJECT_ROOT.parent / "shared" / "corpus"
+    if shared.is_dir():
+        for mine in [SOURCES / "000_e6762f12f0311554.txt", *(SOURCES / "pp18-final-acts").iterdir(),
+                     *(SOURCES / "un-ga-80").iterdir()]:
+            theirs = shared / mine.relative_to(SOURCES)
+            assert hashlib.sha256(mine.read_bytes()).digest() == hashlib.sha256(theirs.read_bytes()).digest(), mine
+
+
+def test_the_default_build_conforms(corpus_build):
+    res = corpus_build[0]
+    assert res.report.violations == []
+    assert len(res.docs) == 1 + 1 + 41
+
+
+def test_every_adopted_pp18_resolution_has_its_text(corpus):
+    rows = corpus("resolutions", body="pp")
+    adopted = {r["number"] for r in rows if r["number"] and "adopted-text" in (r["texts"] or "").split()}
+    assert adopted == FINAL_ACTS_RESOLUTIONS
+
+
+def test_decisions_and_the_recommendation_of_pp18_have_their_texts(corpus_store):
+    for kind, n in (("decision", "5"), ("decision", "11"), ("recommendation", "7")):
+        v = U.version_of_work(U.instrument(kind, "pp", n), "Dubai", "2018")
+        assert corpus_store.query(
+            "ASK { ?v a rg:ResolutionText ; rg:status/skos:notation 'adopted-text' . ?part eli:is_part_of+ ?v }",
+            prefixes=PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("v"): ox.NamedNode(v)}), v
+
+
+def test_every_ga_resolution_has_its_text(corpus):
+    rows = corpus("resolutions", body="unga")
+    adopted = {r["identifier"] for r in rows if "adopted-text" in (r["texts"] or "").split()}
+    expected = {"A/RES/80/" + p.stem.rsplit("_", 1)[1] for p in (SOURCES / "un-ga-80").glob("A_RES_80_*.md")}
+    assert adopted == expected
+
+
+def test_adopted_and_proposed_texts_are_apart(corpus_store):
+    """Resolution 11: PP-18's text at the version URI, the APT's draft (ACP/64A1/3) at its own."""
+    version = U.version("pp", "11", "Dubai", "2018")
+    draft = U.proposal_text("ACP/64A1/3")
+    gold = _gold("final_acts_gold.json")["resolutions"]["11"]
+    first = gold["sections"][0]["clauses"][0]        # considering a), read by hand in the Final Acts
+    rows = list(corpus_store.query(
+        "SELECT ?text ?status WHERE { ?c rg:text ?text . ?v rg:status/skos:notation ?status }",
+        prefixes=PREFIXES, use_default_graph_as_union=True,
+        substitutions={ox.Variable("c"): ox.NamedNode(f"{version}/considering/a"), ox.Variable("v"): ox.NamedNode(version)}))
+    assert len(rows) == 1, rows                        # one text, never two glued
+    assert rows[0]["status"].value == "adopted-text"
+    assert rows[0]["text"].value.startswith(first["starts"])
+    assert corpus_store.query(
+        "ASK { ?d rg:proposedVersion ?v ; rg:status/skos:notation 'proposed-text' . ?c eli:is_part_of+ ?d }",
+        prefixes=PREFIXES, use_default_graph_as_union=True,
+        substitutions={ox.Variable("d"): ox.NamedNode(draft), ox.Variable("v"): ox.NamedNode(version)})
+
+
+def test_which_resolutions_cite_the_2030_agenda_itu_and_un_alike(corpus):
+    rows = corpus("cites", target="UNGA 70/1")
+    adopted_itu = {r["number"] for r in rows if r["textStatus"] == "adopted-text" and "/id/resolution/pp/" in r["text"]}
+    un = {r["text"][len(BASE + "id/un/"):] for r in rows if r["text"].startswith(BASE + "id/un/")}
+    # the hand readings: every non-optional citation of exactly A/RES/70/1
+    fa = _gold("final_acts_gold.json")["resolutions"]
+    expected_itu = {n for n, r in fa.items()
+                    if any((c.get("target") or {}).get("symbol") == "A/RES/70/1" and not c.get("optional")
+                           for c in r["citations"])}
+    ga = _gold("un_ga_gold.json")["resolutions"]
+    expected_un = {r["symbol"] for r in ga
+                   if any(c.get("target") == "A/RES/70/1" and not c.get("optional") for c in r["citations"])}
+    assert expected_itu == {"25", "70", "101"} and expected_un == {"A/RES/80/5", "A/RES/80/9", "A/RES/80/10"}
+    assert expected_itu <= adopted_itu
+    assert expected_un <= un
+    # among the gold's resolutions, none that the hand reading says does not cite it
+    assert not (adopted_itu & set(fa)) - expected_itu
+    assert not (un & {r["symbol"] for r in ga}) - expected_un
+
+
+def test_converter_repairs_are_findings(corpus_store):
+    for slug_part in ("pp18-final-acts", "a-res-80"):
+        n = corpus_store.query(
+            "SELECT (COUNT(?f) AS ?n) WHERE { ?f rg:findingKind/skos:notation 'converter-damage' ; rg:about ?d . "
+            "FILTER(CONTAINS(STR(?d), ?part)) }", prefixes=PREFIXES, use_default_graph_as_union=True,
+            substitutions={ox.Variable("part"): ox.Literal(slug_part)})
+        assert int(next(n)["n"].value) > 0, slug_part
