@@ -116,7 +116,10 @@ def test_map_document_states_the_hand_readings(seed_graph):
         printed = g.value(c, RG.printedLabel)   # null: a section's one unnumbered paragraph
         assert (None if printed is None else str(printed).rstrip(")").strip()) == \
                (None if e["printed"] is None else e["printed"].rstrip(")").strip()), e
-        version = U.version("pp", e["resolution"], "Dubai", "2018")
+        # the draft of the proposal setting out the resolution (the last heading of it before the line)
+        heading = max((r for r in facts["resolutions"] if r["number"] == e["resolution"] and r["heading_line"] <= e["line"]),
+                      key=lambda r: r["heading_line"], default=None)
+        version = U.proposal_text(heading["proposal"] if heading else "ACP/64A1/25")
         assert str(c).startswith(version + "/"), (e, c)
         checked += 1
     assert checked == 229

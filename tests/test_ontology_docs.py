@@ -220,11 +220,11 @@ def test_dot_mentions_every_domain_and_range_class(onto):
     assert URIRef(RG + "Proposal") in ends and URIRef("http://purl.org/spar/cito/Citation") in ends
     for c in ends:
         assert f'"{curie(onto, c)}"' in dot, c
-    # the structure only the shapes state: a version is a version of a work, a section part of a
-    # version, a clause part of a section (drawn whole -> part with dir=back)
+    # the structure only the shapes state: a version is a version of a work, a section part of a text
+    # (adopted version, draft, UN resolution), a clause part of a section (drawn whole -> part with dir=back)
     edges = [line for line in dot.splitlines() if "->" in line]
     for whole, part, prop in (("rg:Resolution", "rg:ResolutionVersion", "dcterms:isVersionOf"),
-                              ("rg:ResolutionVersion", "rg:Section", "eli:is_part_of"),
+                              ("rg:ResolutionText", "rg:Section", "eli:is_part_of"),
                               ("rg:Section", "rg:Clause", "eli:is_part_of")):
         assert any(f'"{whole}" -> "{part}"' in e and prop in e and "dir=back" in e for e in edges), (whole, part)
 

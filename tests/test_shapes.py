@@ -147,7 +147,7 @@ EXPECTED = {
     ],
     'violating-un-document.ttl': [
         ('violation', 'UNDocument-body', 'un/A/RES/68/19872', 'A UN document has at most one UN organ (General Assembly, ECOSOC, Human Rights Council).'),
-        ('violation', 'UNDocument-identifier', 'un/A/RES/68/19872', "A UN document needs exactly one UN symbol in the UN's own form (A/RES/70/1); a glued symbol such as 68/19872 is a parsing defect."),
+        ('violation', 'UNDocument-identifier', 'un/A/RES/68/19872', "A UN document needs exactly one UN symbol in the UN's own form (A/RES/70/1, A/RES/1653(XVI), S/RES/2282(2016), A/AC.292/2025/INF/5/Rev.1); a glued symbol such as 68/19872/200 is a parsing defect."),
         ('violation', 'UNDocument-seeAlso', 'un/A/RES/68/19872', "A UN document must link to the UN's own copy (https://undocs.org/{symbol})."),
         ('violation', 'UNResolution-identifier', 'un/A/72/493', "A UN resolution's symbol contains /RES/ (A/RES/70/1, E/RES/2012/24); other symbols are UN documents."),
     ],
