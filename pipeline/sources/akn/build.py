@@ -230,6 +230,7 @@ class ComponentReader:
         row = self.titles.get((self.res.instrument, self.res.number or ""))
         cut = (row is not None and str(row.get("title_truncated", "")).lower() == "true") or \
             bool(re.search(r"(?:[:,]|\b(?:and|the|of|for|in|to|a|an))$", title))
+        title = self._title_hyphens(title, span)
         if not cut:
             return title
         cont = self._title_rest(title, p.sourceline or 0)
@@ -240,14 +241,47 @@ class ComponentReader:
         self.damage("title cut at a line break; the rest is not in the file, kept as printed", title, span)
         return title
 
+    def _title_hyphens(self, title: str, span: Span) -> str:
+        """A hyphen the converter lost at a line break of the title ("vicechairmen"): the word joined
+        nowhere else in the document, hyphenated elsewhere ("vice-chairmen")."""
+        xt = self.xt
+        if not hasattr(xt, "hyphenated"):
+            words = re.findall(r"\b[A-Za-z]+(?:-[A-Za-z]+)?\b", xt.text)
+            xt.hyphenated = {w.replace("-", "").lower(): w for w in words if "-" in w}
+            xt.word_counts = {}
+            for w in words:
+                xt.word_counts[w.lower()] = xt.word_counts.get(w.lower(), 0) + 1
+        out = title
+        for w in set(re.findall(r"[A-Za-z]{6,}", title)):
+            h = xt.hyphenated.get(w.lower())
+            if h is not None and xt.word_counts.get(w.lower(), 0) <= 1:
+                out = re.sub(r"\b" + w + r"\b", h if w[0].islower() else h[0].upper() + h[1:], out)
+                self.damage(f"title: hyphen lost at a line break ('{w}'); read as '{h}', as the text prints it elsewhere",
+                            title, span)
+        return out
+
     def _title_rest(self, title: str, own_line: int) -> str:
-        """The words after the cut title where the document cites it in full (the shortest such ending)."""
+        """The words after the cut title where the document cites this text with its title
+        ("Resolution 70 (Rev. Dubai, 2018) of this conference, on … the empowerment of women through …"):
+        the last words of the cut title, then what follows them up to a comma, semicolon, bracket or the
+        end of the paragraph; the ending most citations agree on (the first on a tie)."""
+        words = title.rstrip(" :,").split()
+        if len(words) < 3 or self.res.number is None:
+            return ""
+        tail = r"\s+".join(re.escape(x) for x in words[-5:])
+        named = re.compile(r"\b" + re.escape(self.res.instrument) + r"\s+" + re.escape(self.res.number) + r"\s*\(", re.I)
         text = self.xt.text
-        found = []
-        for m in re.finditer(re.escape(title) + r"(?P<rest>\s[^,;()<>]{3,200}?)(?=\s*[,;(<]|\s+of\s+this\b)", text, re.I):
-            if self.xt.line_of(m.start()) != own_line:
-                found.append(m.group("rest").rstrip())
-        return min(found, key=len) if found else ""
+        found: list[str] = []
+        for m in re.finditer(tail + r"(?P<rest>\s[^,;()<>]{3,200}?)(?=\s*[,;(<]|\s+of\s+this\b)", text, re.I):
+            if self.xt.line_of(m.start()) != own_line and named.search(text, max(0, m.start() - 300), m.start()):
+                found.append(" ".join(m.group("rest").split()))
+        if not found:
+            return ""
+        counts: dict[str, int] = {}
+        for f in found:
+            counts[f] = counts.get(f, 0) + 1
+        best = max(counts.values())
+        return " " + next(f for f in found if counts[f] == best)
 
     # ------------------------------------------------------------------- walk ---
     def walk(self, el, zone: str, depth: int) -> None:
@@ -322,17 +356,17 @@ class ComponentReader:
             self.pending.append((mark, " ".join(text[a:b].split()), fspan, cites))
             self.damage(f"footnote {mark} printed inline after a '____' rule; read as a footnote of the clause whose "
                         f"text carries its mark", text[max(0, main_end):b], fspan)
-        pos = 0
+        pos, after_title = 0, False
         for m in seg.ANNEX.finditer(text, 0, main_end):
-            self.chunk(w, pos, m.start(), label, depth, has_num)
+            self.chunk(w, pos, m.start(), label, depth, has_num, after_title)
             label, has_num = None, False
             after = text[m.end():main_end]
             lead = len(after) - len(after.lstrip())
             t_end, body_at = seg.annex_title(after.lstrip())
             title = after.lstrip()[:t_end].strip()
             self.open_annex(m, title, w, m.start(), m.end() + lead + t_end)
-            pos = m.end() + lead + body_at
-        self.chunk(w, pos, main_end, label, depth, has_num)
+            pos, after_title = m.end() + lead + body_at, True
+        self.chunk(w, pos, main_end, label, depth, has_num, after_title)
 
     def open_annex(self, m: re.Match, title: str, w: Words, a: int, b: int) -> None:
         res = self.res
@@ -352,12 +386,13 @@ class ComponentReader:
             self.damage(f"annex heading '{an.heading}' glued into the last paragraph before it; read as "
                         f"{an.key} ('{title[:80]}')", w.words[max(0, a - 40):b], an.span)
 
-    def chunk(self, w: Words, a: int, b: int, label: str | None, depth: int, has_num: bool) -> None:
+    def chunk(self, w: Words, a: int, b: int, label: str | None, depth: int, has_num: bool,
+              sentences: bool = False) -> None:
         text = w.words
         while a < b:
             ks = seg.keyword_split(text[a:b])
             if ks is None:
-                self.clause(w, a, b, label, depth, has_num)
+                self.clause(w, a, b, label, depth, has_num, sentences)
                 return
             k0, k1, k2 = (a + x for x in ks)
             self.clause(w, a, k0, label, depth, has_num)
@@ -369,7 +404,8 @@ class ComponentReader:
             self.open_section(phrase, sp, zone, phrase)
             a, label, depth, has_num = k2, None, 0, False
 
-    def clause(self, w: Words, a: int, b: int, label: str | None, depth: int, has_num: bool) -> None:
+    def clause(self, w: Words, a: int, b: int, label: str | None, depth: int, has_num: bool,
+               sentences: bool = False) -> None:
         text = w.words
         while a < b and text[a].isspace():
             a += 1
@@ -378,12 +414,22 @@ class ComponentReader:
         if a >= b:
             return
         if label is None:
-            m = seg.P_START_LABEL.match(text, a, b)
+            m = seg.P_START_LABEL.match(text[a:b])
             if m is not None and self._plausible_first(m.group("label"), depth):
                 label = m.group("label")
                 self.damage(f"label '{label}' left at the start of the paragraph (no <num>); moved to the clause",
-                            text[a:a + 60], self.span(w, a, m.end()))
-                a = m.end()
+                            text[a:a + 60], self.span(w, a, a + m.end()))
+                a += m.end()
+        if self.annex is not None and (sentences and label is None or depth > 0 and label and not label[0].isdigit()):
+            cuts = [m.start() for m in seg.SENTENCE.finditer(text, a, b)]
+            if cuts:
+                what = ("the annex's first paragraphs glued after its title" if label is None else
+                        f"annex paragraphs glued to the end of item {label}")
+                self.damage(f"{what}; split at sentence ends", text[cuts[0] - 30:cuts[0] + 40], self.span(w, a, b))
+                self.clause(w, a, cuts[0], label, depth, has_num)
+                for x, y in zip(cuts, cuts[1:] + [b]):
+                    self.clause(w, x, y, None, 0, False)
+                return
         parts = [(label, a, b)]
         merged = seg.merged_items(label, text[a:b]) if label else []
         if merged:

@@ -21,6 +21,9 @@ TITLE_END = re.compile(r"(?<=[a-z])\s+(?=(?:The|This|These|Each|All|Any|In|TABLE
 END_OF_BOOK = re.compile(r"\s\d{3}\s+PART\s+VI\s+-\s+SIGNATORIES\b")
 BULLET = re.compile(r"(?:(?<=[:;])|^)\s*(?P<g>[-\u2022])\s+(?=\S)")
 HYPHEN_SPACE = re.compile(r"(?<=[A-Za-z])- (?!(?:and|or|to|as|nor)\b)(?=[A-Za-z])")
+#: a sentence end inside an annex paragraph ("… offices. This review …")
+SENTENCE = re.compile(r"(?<=[a-z)]\.)(?<!\bRev\.)(?<!\bNo\.)(?<!\bNos\.)(?<!\bcf\.)(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\bvol\.)(?<!\bpara\.)"
+                      r"\s+(?=[A-Z][a-z]*\s)")
 MANGLED = "\u01e6"
 
 _VERB_WORDS = (r"(?:further\s+)?(?:considering|recalling|noting|having\s+noted|recognizing|bearing\s+in\s+mind|emphasizing|"
