@@ -2,7 +2,9 @@
 (tests/fixtures/final_acts_gold.json, FINAL_ACTS_GOLD.md: written before any code), and on
 hostile XML.  Run with ``-s`` for the score table.
 
-Floors (honest, below what the reader reaches today; raise them as it improves):
+Floors (measured when written: sections 66/66 exact and in order, clause keys 386/386, footnotes
+14/14, citations precision 0.94 recall 0.87; sections and footnotes are held exact, clauses at 0.98,
+citations at 0.9/0.8 because pipeline.citations, not this reader, decides most of what they miss):
 sections (verb phrase, in order) and clause labels per section are scored by precision/recall
 over the six gold resolutions; footnotes by (marker, section, clause); citations per kind by
 (kind, section, top clause), optional gold entries neither counted nor penalised.  A resolution
@@ -161,10 +163,12 @@ def test_gold_score(sd):
         score[what] = (p, rc)
         print(f"      {what:<26} {p:9.2f} {rc:6.2f}  ({tp}/{fp}/{fn})")
     # floors: measured by the gold, set a little below what the reader reaches (see the report)
-    assert score["sections"][0] >= 0.9 and score["sections"][1] >= 0.9
-    assert score["clauses"][0] >= 0.85 and score["clauses"][1] >= 0.85
-    assert score["footnotes"][0] >= 0.8 and score["footnotes"][1] >= 0.8
-    assert score["citations"][1] >= 0.5
+    assert score["sections"] == (1.0, 1.0)
+    assert score["clauses"][0] >= 0.98 and score["clauses"][1] >= 0.98
+    assert score["footnotes"] == (1.0, 1.0)
+    # citations are read by pipeline.citations (not this reader): sdg, wsis and un-document recall is theirs
+    assert score["citations"][0] >= 0.9 and score["citations"][1] >= 0.8
+    assert score["cite:itu-resolution"][1] >= 0.95
 
 
 def leaf(key: str) -> str:
@@ -231,7 +235,8 @@ def test_spans_point_into_the_xml(sd):
             for c in all_clauses(s.clauses):
                 raw = text[c.span.char_start:c.span.char_end]
                 assert c.span.line_start == text.count("\n", 0, c.span.char_start) + 1
-                assert raw.split()[:1] == c.text.split()[:1] or "&" in raw or c.footnotes or "-" in raw
+                # the words at the span are the clause's (an annex table's number, kept in the text, stood in <num>)
+                assert raw.split()[:1] in (c.text.split()[:1], c.text.split()[1:2]) or "&" in raw or c.footnotes or "-" in raw
 
 
 # ---------------------------------------------------------------- hostile input ---

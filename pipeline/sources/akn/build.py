@@ -120,13 +120,16 @@ def self_citation(c: Citation, res: ResolutionText) -> bool:
 
 def new_section(res_sections: list[Section], keys: dict, phrase: str, span: Span, container_kind: str,
                 sd: SourceDocument, quote: str) -> Section:
-    v = section_verb(phrase)
+    v = section_verb(phrase) if phrase != "text" else ("text", container_kind, "")
     if v is None:
         words = phrase.split()
         if len(words) >= 2 and words[1] in ("further", "also"):   # "resolves further"
             v = section_verb(" ".join([words[1], words[0]] + words[2:]))
     if v is None:
-        verb, kind, rest = _slug(phrase.split()[0]) if phrase.split() else "text", container_kind, ""
+        words = phrase.split()
+        kind = container_kind
+        verb = (words[0].lower() if kind == "operative" else _slug(phrase)) if words else "text"
+        rest = " ".join(words[1:]) if kind == "operative" else ""
         sd.findings.append(Finding("unknown-section", f"section keyword not among the known verbs: {phrase!r}",
                                    quote[:200], span, "info"))
     else:
@@ -164,6 +167,7 @@ class ComponentReader:
         self.last_at: dict[int, Clause] = {}
         self.ended = False
         self.ctx: dict = {}
+        self.taken: frozenset = frozenset()   # labels the markup gives to later items of the same list
 
     # ---------------------------------------------------------------- findings ---
     def damage(self, message: str, quote: str, span: Span) -> None:
@@ -308,6 +312,8 @@ class ComponentReader:
     def item(self, el, zone: str, depth: int) -> None:
         """A recital, paragraph or point: its label, its own words, then its sub-items one level down."""
         label = next((text_of(x) or None for x in el if local(x) == "num"), None)
+        self.taken = frozenset(text_of(x) for sib in el.itersiblings() if local(sib) in ITEMS
+                               for x in sib if local(x) == "num")
         first = True
         for sub in el:
             if self.ended:
@@ -420,7 +426,9 @@ class ComponentReader:
                 self.damage(f"label '{label}' left at the start of the paragraph (no <num>); moved to the clause",
                             text[a:a + 60], self.span(w, a, a + m.end()))
                 a += m.end()
-        if self.annex is not None and (sentences and label is None or depth > 0 and label and not label[0].isdigit()):
+        # the annex's first paragraphs glued after its title; paragraphs glued to the last item of a list
+        if self.annex is not None and (sentences and label is None
+                                       or depth > 0 and label and not label[0].isdigit() and not self.taken):
             cuts = [m.start() for m in seg.SENTENCE.finditer(text, a, b)]
             if cuts:
                 what = ("the annex's first paragraphs glued after its title" if label is None else
@@ -430,8 +438,17 @@ class ComponentReader:
                 for x, y in zip(cuts, cuts[1:] + [b]):
                     self.clause(w, x, y, None, 0, False)
                 return
+        lead = ""
+        if self.annex is not None and label is not None and not self._in_sequence(label, depth):
+            # an annex table read as flat text: a number of a cell is no item label
+            if not getattr(self.annex, "_flat", False):
+                self.annex._flat = True
+                self.damage(f"{self.annex.key}: numbers out of sequence ('{label}' after "
+                            f"'{getattr(self.last_at.get(depth), 'printed_label', None)}'), a table printed as flat text; "
+                            f"kept as unlabelled paragraphs, the numbers in their text", text[a:a + 80], self.span(w, a, b))
+            lead, label = label, None
         parts = [(label, a, b)]
-        merged = seg.merged_items(label, text[a:b]) if label else []
+        merged = seg.merged_items(label, text[a:b], self.taken) if label else []
         if merged:
             parts = [(label, a, a + merged[0][1])] + [(lab, a + s, a + e) for lab, _, s, e in merged]
             self.damage(f"items {', '.join([label] + [x[0] for x in merged])} merged into one paragraph; split",
@@ -439,15 +456,25 @@ class ComponentReader:
         for lab, x, y in parts:
             while y > x and text[y - 1].isspace():
                 y -= 1
-            self.add_clause(w, x, y, lab, depth)
+            self.add_clause(w, x, y, lab, depth, lead)
+            lead = ""
 
     def _plausible_first(self, label: str, depth: int) -> bool:
+        if self.annex is not None:
+            return self._in_sequence(label, depth)
         prev = self.last_at.get(depth)
         if label in ("1", "a)", "i)"):
             return True
         return prev is not None and prev.printed_label is not None and label in seg.next_labels(prev.printed_label)
 
-    def add_clause(self, w: Words, a: int, b: int, label: str | None, depth: int) -> None:
+    def _in_sequence(self, label: str, depth: int) -> bool:
+        """A label that starts a list (nothing labelled before it at its level) or continues it."""
+        prev = self.last_at.get(depth)
+        if prev is None or prev.printed_label is None:
+            return label in ("1", "a)", "i)")
+        return prev.printed_label == "\u2022" or label in seg.next_labels(prev.printed_label)
+
+    def add_clause(self, w: Words, a: int, b: int, label: str | None, depth: int, lead: str = "") -> None:
         text = w.words
         if self.section is None:
             if self.annex is not None:
@@ -461,6 +488,8 @@ class ComponentReader:
         bl = seg.bullets(text[a:b])
         own_end = a + bl[0][0] if bl else b
         c = self.make(w, a, own_end, label)
+        if lead:
+            c.text = f"{lead} {c.text}"
         for i, (g, s, e) in enumerate(bl):
             child = self.make(w, a + s, a + e, "\u2022")
             c.children.append(child)

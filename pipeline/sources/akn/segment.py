@@ -73,9 +73,11 @@ def next_labels(label: str) -> list[str]:
     return out
 
 
-def merged_items(label: str | None, text: str) -> list[tuple[str, int, int, int]]:
+def merged_items(label: str | None, text: str, taken: frozenset = frozenset()) -> list[tuple[str, int, int, int]]:
     """Split ``9 …; 10 that …; 11 …`` (the labels continue the sequence) into
-    (printed label, label start, text start, text end) parts after the first."""
+    (printed label, label start, text start, text end) parts after the first.  A label in ``taken``
+    (the markup gives it to a later item) is not split off: ``a) the Convention …: b) …; c) …``
+    quoted inside a recital whose own b) and c) follow."""
     out: list[tuple[str, int, int, int]] = []
     if label is None:
         return out
@@ -83,7 +85,9 @@ def merged_items(label: str | None, text: str) -> list[tuple[str, int, int, int]
     while True:
         best = None
         for nxt in next_labels(cur):
-            pat = re.compile(r"[;:.,]\s+(?:and\s+)?(?P<lab>" + re.escape(nxt) + r")\s+(?=[a-z(\"'A-Z])")
+            if nxt in taken:
+                continue
+            pat = re.compile(r"[;:.]\s+(?:and\s+)?(?P<lab>" + re.escape(nxt) + r")\s+(?!(?:and|or|above|below)\b)(?=[a-z(\"'A-Z])")
             m = pat.search(text, pos)
             if m is not None and (best is None or m.start() < best[1].start()):
                 best = (nxt, m)
