@@ -197,7 +197,7 @@ REPAIRED = {  # gold damage kind -> words the finding's message holds
     "first-item-label-in-text": "left at the start of the paragraph",
     "footnote-inline": "printed inline after a '____' rule",
     "footnote-marker-glued": "glued to the word before it",
-    "merged-paragraphs": "merged into one paragraph",
+    "merged-paragraphs": ("merged into one paragraph", "split at sentence ends"),
     "sub-items-merged": "merged into one paragraph",
     "section-keyword-merged": "glued to the end of the previous item",
     "annex-merged-into-body": "glued into the last paragraph",
@@ -206,6 +206,8 @@ REPAIRED = {  # gold damage kind -> words the finding's message holds
     "bullets-inline": "read as bullets",
     "hyphen-space": "hyphen followed by a space",
     "character-mangled": "non-breaking hyphen",
+    "title-hyphen-dropped": "hyphen lost at a line break",
+    "sub-items-flattened": "given as a sibling of item",
 }
 
 
@@ -215,10 +217,38 @@ def test_every_damage_kind_of_the_gold_is_a_finding_at_its_resolution(sd):
         r = res_of(sd, n)
         found = [f for f in sd.findings if f.kind == "converter-damage" and r.span.char_start <= f.span.char_start <= r.span.char_end]
         for kind in sorted({d["kind"] for d in g["damages"]} & set(REPAIRED)):
-            if not any(REPAIRED[kind] in f.message for f in found):
+            if not any(said(kind, f.message) for f in found):
                 missing.append((n, kind))
         assert all(f.severity == "info" and len(f.quote) <= 200 and f"resolution {n}" in f.message for f in found)
     assert missing == []
+
+
+def said(kind: str, message: str) -> bool:
+    words = REPAIRED[kind]
+    return any(w in message for w in ((words,) if isinstance(words, str) else words))
+
+
+def test_every_damage_of_the_gold_is_a_finding_on_its_line(sd):
+    """Each damage the hand reading lists (of the kinds this reader repairs) has a finding whose span
+    holds its line; and no converter-damage finding in the six resolutions stands on a line the
+    hand reading saw no damage on."""
+    found = [f for f in sd.findings if f.kind == "converter-damage"]
+    missing, lines = [], set()
+    for n, g in GOLD["resolutions"].items():
+        for d in g["damages"]:
+            lines.add(d["line"])
+            if d["kind"] in REPAIRED and not any(f.span.line_start <= d["line"] <= f.span.line_end and said(d["kind"], f.message)
+                                                 for f in found):
+                missing.append((n, d["kind"], d["line"]))
+    print(f"\ngold damages of repaired kinds without a finding on their line: {missing}")
+    assert missing == []
+    extra = []
+    for n in GOLD["resolutions"]:
+        r = res_of(sd, n)
+        extra += [(n, f.span.line_start, f.message[:80]) for f in found
+                  if r.span.char_start <= f.span.char_start <= r.span.char_end
+                  and not any(f.span.line_start <= x <= f.span.line_end for x in lines)]
+    assert extra == []
 
 
 def test_recommendation_7_stops_before_the_end_of_the_book(sd):

@@ -378,6 +378,11 @@ class ComponentReader:
         res = self.res
         n = m.group("n")
         an = Annex(number=n, heading=m.group(0).strip(), title=title, span=self.span(w, a, b))
+        hm = seg.HYPHEN_SPACE.search(title)
+        if hm is not None:
+            an.title = seg.HYPHEN_SPACE.sub("-", title)
+            self.damage("annex title: a hyphen followed by a space (a line break in the PDF); joined",
+                        title[max(0, hm.start() - 20):hm.end() + 20], an.span)
         an.key = f"annex-{n}" if n else "annex"
         taken = {x.key for x in res.annexes}
         k = 2
@@ -496,6 +501,10 @@ class ComponentReader:
         if bl:
             self.damage(f"{len(bl)} dash items printed inline in one paragraph; read as bullets", text[a + bl[0][0] - 20:a + bl[0][1] + 20],
                         self.span(w, a, b))
+        prev = self.last_at.get(depth)
+        if label and prev is not None and prev.printed_label and seg.roman_under_letter(prev.printed_label, label):
+            self.damage(f"sub-item {label} given as a sibling of item {prev.printed_label}; nested under it",
+                        text[a:a + 60], c.span)
         parent = self.last_at.get(depth - 1) if depth > 0 else None
         if parent is not None:
             parent.children.append(c)

@@ -73,6 +73,12 @@ def next_labels(label: str) -> list[str]:
     return out
 
 
+def roman_under_letter(prev: str, label: str) -> bool:
+    """``i)`` after ``a)`` (not after ``h)``): a roman sub-item the markup made a sibling."""
+    p, c = prev.rstrip(")"), label.rstrip(")")
+    return (label.endswith(")") and c == "i" and len(p) == 1 and p.isalpha() and p not in ("h", "i"))
+
+
 def merged_items(label: str | None, text: str, taken: frozenset = frozenset()) -> list[tuple[str, int, int, int]]:
     """Split ``9 …; 10 that …; 11 …`` (the labels continue the sequence) into
     (printed label, label start, text start, text end) parts after the first.  A label in ``taken``
