@@ -355,6 +355,14 @@ class ComponentReader:
             end = eob.start()
             self.ended = True
         main_end, notes = seg.split_footnotes(text[:end])
+        tail = None
+        if notes:
+            # a section keyword the converter glued after the footnote text, with what follows it
+            mark, a, b = notes[-1]
+            ks = seg.keyword_split(text[a:b])
+            if ks is not None:
+                notes[-1] = (mark, a, a + ks[0])
+                tail = a + ks[0] - 1
         for mark, a, b in notes:
             fspan = self.span(w, a, b)
             cites = [c for c in find_citations(text[a:b], base=0, span=lambda s, e, w=w, a=a: self.span(w, a + s, a + e),
@@ -373,6 +381,8 @@ class ComponentReader:
             self.open_annex(m, title, w, m.start(), m.end() + lead + t_end)
             pos, after_title = m.end() + lead + body_at, True
         self.chunk(w, pos, main_end, label, depth, has_num, after_title)
+        if tail is not None:
+            self.chunk(w, tail, end, None, 0, False)
 
     def open_annex(self, m: re.Match, title: str, w: Words, a: int, b: int) -> None:
         res = self.res
@@ -545,6 +555,11 @@ class ComponentReader:
                     host = (c, w, a, m)
                     if c.span.char_start > fspan.char_start:
                         break
+            if host is None and seg.marker_in(self.res.title, mark) is not None:
+                self.damage(f"footnote mark {mark} glued to a word of the title; removed from the title, "
+                            f"the footnote stands on no clause", self.res.title, fspan)
+                self.res.title = re.sub(r"(?<=[A-Za-z)])" + mark + r"(?=[\s;,.:)]|$)", "", self.res.title, count=1)
+                continue
             if host is None:
                 self.sd.findings.append(Finding("converter-damage", f"{self.res.instrument} {self.res.number}: footnote {mark} "
                                                 f"has no mark in the text; kept on no clause", _q(text), fspan, "warning"))
@@ -555,7 +570,7 @@ class ComponentReader:
             word = w.words[max(a, a + m.start() - 20):a + m.end() + 1]
             self.damage(f"footnote mark {mark} glued to the word before it ('{word.strip()}'); a footnote reference",
                         word, mspan)
-            c.text = re.sub(r"(?<=[A-Za-z)])" + mark + r"(?=[\s;,.:)]|$)", "", c.text, count=1)
+            c.text = re.sub(r"(?<=[A-Za-z)\"'])" + mark + r"(?=[\s;,.:)]|$)", "", c.text, count=1)
             for x in cites:
                 x.note = ((x.note + "; ") if x.note else "") + f"in footnote {mark}"
                 c.citations.append(x)

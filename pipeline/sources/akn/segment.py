@@ -32,7 +32,16 @@ _VERB_WORDS = (r"(?:further\s+)?(?:considering|recalling|noting|having\s+noted|r
                r"urges|calls\s+upon|continues\s+to)\b")
 KEYWORD_AFTER = re.compile(r"[,;.]\s+(?=" + _VERB_WORDS + ")")
 _PREAMBULAR_MODIFIED = re.compile(r"^(?P<kw>" + _VERB_WORDS + r"\s+(?:also|further|with\s+appreciation))\s+(?=that\b)")
-_OPERATIVE_THEN_ONE = re.compile(r"^(?P<kw>.*?)\s+(?=(?:1\s+)?(?:to|that)\s)")
+_OPERATIVE_THEN_ONE = re.compile(r"^(?P<kw>.*?)\s+(?=1\s+(?:to|that)\s)")
+_OPERATIVE_THEN_TO = re.compile(r"^(?P<kw>(?:resolves\s+to\s+instruct\b)?.*?)\s+(?=(?:to|that)\s)")
+
+
+def _operative(kw: str) -> bool:
+    """An operative keyword as a whole ("instructs the Secretary-General, in cooperation with …",
+    "resolves to instruct the Secretary-General"), not a sentence ("… invites X to do …")."""
+    v = section_verb(kw)
+    return (v is not None and v[1] == "operative" and len(kw) < 250
+            and re.search(r"\s(?:to|that)\s", re.sub(r"^resolves\s+to\s+instruct\b", "", kw)) is None)
 
 
 def keyword_split(text: str) -> tuple[int, int, int] | None:
@@ -46,12 +55,15 @@ def keyword_split(text: str) -> tuple[int, int, int] | None:
     for m in KEYWORD_AFTER.finditer(text):
         rest = text[m.end():]
         kw = rest.rstrip()
-        om = _OPERATIVE_THEN_ONE.match(rest)
-        if om and len(om.group("kw")) < 250 and (v3 := section_verb(om.group("kw"))) is not None and v3[1] == "operative":
-            return m.start() + 1, m.end(), m.end() + len(om.group("kw"))
-        v = section_verb(kw)
-        if v is not None and not kw.endswith((";", ".", ":")):
-            return m.start() + 1, m.end(), m.end() + len(kw)
+        for pat in (_OPERATIVE_THEN_ONE, None, _OPERATIVE_THEN_TO):
+            if pat is None:
+                v = section_verb(kw)
+                if v is not None and not kw.endswith((";", ".", ":")) and (v[1] == "preambular" or _operative(kw.rstrip(" ,"))):
+                    return m.start() + 1, m.end(), m.end() + len(kw)
+                continue
+            om = pat.match(rest)
+            if om and _operative(om.group("kw")):
+                return m.start() + 1, m.end(), m.end() + len(om.group("kw"))
         pm = _PREAMBULAR_MODIFIED.match(rest)
         if pm and (v2 := section_verb(pm.group("kw"))) is not None and v2[1] == "preambular":
             return m.start() + 1, m.end(), m.end() + len(pm.group("kw"))
@@ -132,7 +144,7 @@ def split_footnotes(text: str) -> tuple[int, list[tuple[str, int, int]]]:
 
 def marker_in(text: str, mark: str) -> re.Match | None:
     """A footnote mark glued to the word before it (``countries1;``, ``(ITU-R)4,``, ``Sector6.``)."""
-    return re.search(r"(?<=[A-Za-z)])" + mark + r"(?=[\s;,.:)]|$)", text)
+    return re.search(r"(?<=[A-Za-z)\"'])" + mark + r"(?=[\s;,.:)]|$)", text)
 
 
 def annex_title(after: str) -> tuple[int, int]:
