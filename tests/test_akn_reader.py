@@ -307,3 +307,41 @@ def test_cli_validate_refuses_bad_xml_without_traceback(tmp_path, name):
     err = [ln for ln in run.stderr.splitlines() if ln.strip()]
     assert len([ln for ln in err if ln.startswith("error:")]) == 1, run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+SINGLE = f"""<?xml version="1.0" encoding="UTF-8"?>
+{NS_ROOT}
+  <statement name="resolution">
+    <meta><identification source="#x"><FRBRWork><FRBRthis value="/akn/un/statement/deliberation/itu-pp/2018-11-15/res-999/!main"/>
+      <FRBRdate date="2018-11-15" name="adoption"/><FRBRauthor href="#itu-pp"/></FRBRWork></identification></meta>
+    <preface><longTitle><p><docType>RESOLUTION</docType><docNumber>999 (DUBAI, 2018)</docNumber></p></longTitle>
+      <container name="title"><p>A test &amp; nothing more</p></container></preface>
+    <preamble><formula name="enactingFormula"><p>The Plenipotentiary Conference of the International Telecommunication Union (Dubai, 2018),</p></formula>
+      <recitals><intro><p><i>considering</i></p></intro>
+        <recital><p>a) that one &amp; two, see Resolution 25 (Rev. Dubai, 2018) of this conference;</p></recital>
+        <recital><num>b)</num><p>that three,</p></recital></recitals></preamble>
+    <mainBody><hcontainer name="resolves"><heading><i>resolves</i></heading>
+      <paragraph><content><p>1 to do a thing; 2 to do another thing, instructs the Secretary-General</p></content></paragraph>
+      <paragraph><num>1</num><content><p>to report.</p></content></paragraph></hcontainer></mainBody>
+  </statement>
+</akomaNtoso>
+"""
+
+
+def test_a_single_akn_document(tmp_path):
+    p = tmp_path / "one.xml"
+    p.write_text(SINGLE, encoding="utf-8")
+    doc = parse(p)
+    (r,) = doc.texts
+    assert (r.instrument, r.body, r.number, r.new_revision.rev, r.title) == ("resolution", "pp", "999", False, "A test & nothing more")
+    assert [s.verb_phrase for s in r.sections] == ["considering", "resolves", "instructs the Secretary-General"]
+    assert [[c.key for c in s.clauses] for s in r.sections] == [["a", "b"], ["1", "2"], ["1"]]
+    a = r.sections[0].clauses[0]
+    assert a.text.startswith("that one & two") and doc.text[a.span.char_start:a.span.char_end].startswith("that one &amp; two")
+    cite = next(c for c in a.citations if c.kind == "itu-resolution")
+    assert cite.key == ("pp", "25") and doc.text[cite.span.char_start:cite.span.char_end].startswith("Resolution 25")
+
+
+def test_sniff_is_cheap_and_never_raises():
+    from pipeline.sources.akn import sniff
+    assert sniff(SINGLE) and not sniff("MOD\tACP/64A1/7\n") and not sniff("") and not sniff("<akomaNtoso>no namespace</akomaNtoso>")
