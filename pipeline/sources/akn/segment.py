@@ -7,6 +7,7 @@ character ranges into it, so the reader can map each piece back to the XML text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..labels import LETTERS, ROMAN
 from ..verbs import section_verb
@@ -91,6 +92,11 @@ def roman_under_letter(prev: str, label: str) -> bool:
     return (label.endswith(")") and c == "i" and len(p) == 1 and p.isalpha() and p not in ("h", "i"))
 
 
+@lru_cache(maxsize=256)
+def _merged_pattern(label: str) -> re.Pattern:
+    return re.compile(r"[;:.]\s+(?:and\s+)?(?P<lab>" + re.escape(label) + r")\s+(?!(?:and|or|above|below)\b)(?=[a-z(\"'A-Z])")
+
+
 def merged_items(label: str | None, text: str, taken: frozenset = frozenset()) -> list[tuple[str, int, int, int]]:
     """Split ``9 …; 10 that …; 11 …`` (the labels continue the sequence) into
     (printed label, label start, text start, text end) parts after the first.  A label in ``taken``
@@ -105,7 +111,7 @@ def merged_items(label: str | None, text: str, taken: frozenset = frozenset()) -
         for nxt in next_labels(cur):
             if nxt in taken:
                 continue
-            pat = re.compile(r"[;:.]\s+(?:and\s+)?(?P<lab>" + re.escape(nxt) + r")\s+(?!(?:and|or|above|below)\b)(?=[a-z(\"'A-Z])")
+            pat = _merged_pattern(nxt)
             m = pat.search(text, pos)
             if m is not None and (best is None or m.start() < best[1].start()):
                 best = (nxt, m)
