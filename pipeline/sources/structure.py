@@ -12,8 +12,13 @@ from ..model import Clause, Finding, Section, SourceDocument, Span
 from . import labels as labels_mod
 
 
-def structure(section: Section, sd: SourceDocument) -> None:
-    """Nest sub-items, read labels through tracked changes, assign keys."""
+def structure(section: Section, sd: SourceDocument, tracked: bool = True) -> None:
+    """Nest sub-items, read labels through tracked changes, assign keys.
+
+    ``tracked=False``: an adopted text with no flattened tracked changes (Akoma Ntoso Final Acts):
+    labels are taken as printed (no reconciliation), and every paragraph stays its own clause
+    (an unlabelled paragraph after labelled ones does not continue the previous clause).
+    Clauses may already carry children (the reader nested them); those are kept and keyed."""
     flat = section.clauses
     top_type = None
     for c in flat:
@@ -29,7 +34,7 @@ def structure(section: Section, sd: SourceDocument) -> None:
             cur = c.printed_label.rstrip(")")
             if len(cur) == 1 and any(ord(cur) in (ord(p), ord(p) + 1) for p in prev if p.isalpha()):
                 lt = "letter"  # "i)" after "h)" or "hi)" is the letter i, not a roman sub-item
-        if c.printed_label is None and tops and tops[-1].printed_label is not None:
+        if tracked and c.printed_label is None and tops and tops[-1].printed_label is not None:
             # an unlabeled paragraph after labeled clauses continues the previous clause
             more_text.setdefault(id(tops[-1]), [tops[-1].text]).append(c.text)
             tops[-1].citations += c.citations
@@ -45,7 +50,38 @@ def structure(section: Section, sd: SourceDocument) -> None:
         if id(c) in more_text:
             c.text = "\n".join(more_text[id(c)])
     section.clauses = tops
-    _assign(section.clauses, sd, section.verb_phrase)
+    if tracked:
+        _assign(section.clauses, sd, section.verb_phrase)
+    else:
+        _assign_printed(section.clauses, sd, section.verb_phrase)
+
+
+def _assign_printed(clauses: list[Clause], sd: SourceDocument, where: str, prefix: str = "") -> None:
+    """Keys of an adopted text's clauses, labels as printed: ``a``, ``10``, ``2-iii``, ``p1``, ``bullet-1``."""
+    para = bullet = 0
+    used: set[str] = set()
+    for pos, c in enumerate(clauses, start=1):
+        c.position = pos
+        c.label_change, c.former_label = "unchanged", None
+        if c.printed_label is None:
+            para += 1
+            c.key = f"{prefix}p{para}"
+        elif c.printed_label == "\u2022":
+            bullet += 1
+            c.key = f"{prefix}bullet-{bullet}"
+        else:
+            c.label = c.printed_label.rstrip(")").rstrip(".")
+            c.key = prefix + c.label
+        if c.key in used:
+            n = 2
+            while f"{c.key}-{n}" in used:
+                n += 1
+            sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
+                                       c.text[:200], c.span))
+            c.key = f"{c.key}-{n}"
+        used.add(c.key)
+        if c.children:
+            _assign_printed(c.children, sd, where, prefix=c.key + "-")
 
 
 def _years(text: str) -> int:
