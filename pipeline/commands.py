@@ -91,7 +91,7 @@ def build(sources, base, store_dir, quiet, jobs, scheduler, full):
     else:
         what = f"built {c['documents']} document(s)"
     _echo_err(f"{what}: "
-              f"{c['proposals']} proposals, {c['resolutions']} resolution texts, "
+              f"{c['proposals']} proposals, {c['resolutions']} resolution texts ({c.get('adopted', 0)} adopted), "
               f"{c['clauses']} clauses, {c['citations']} citations, {c['triples']} triples, "
               f"{c['violations']} violations, {c['findings']} findings, {time.perf_counter() - t0:.2f} s")
 

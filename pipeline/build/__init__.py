@@ -315,6 +315,7 @@ def _counts(res: BuildResult, st: ox.Store) -> dict:
         "documents": len(res.docs),
         "proposals": total("proposals"),
         "resolutions": total("resolutions"),
+        "adopted": total("adopted"),
         "clauses": total("clauses"),
         "citations": total("citations"),
         "findings": total("findings"),

@@ -32,18 +32,18 @@ def _shapes_and_ontology(shapes_dir: Path, ontology_dir: Path, settings: Setting
 def _doc_counts(doc: SourceDocument, g: Graph | Mapper) -> dict:
     """``g``: the document's asserted graph, or the :class:`~pipeline.mapping.Mapper` that mapped it."""
     clauses = citations = 0
-    for p in doc.proposals:
-        if p.resolution is None:
-            continue
-        parts = list(p.resolution.sections) + [s for a in p.resolution.annexes for s in a.sections]
-        stack = [c for s in parts for c in s.clauses]
+    texts = doc.resolutions()   # the proposals' drafts and the adopted texts
+    for r in texts:
+        parts = list(r.sections) + [s for a in r.annexes for s in a.sections]
+        stack = [c for s in parts for c in s.clauses] + [c for a in r.annexes for c in a.clauses]
         while stack:
             c = stack.pop()
             clauses += 1
             citations += len(c.citations)
             stack.extend(c.children)
     return {"proposals": len(doc.proposals),
-            "resolutions": sum(1 for p in doc.proposals if p.resolution is not None),
+            "resolutions": len(texts),
+            "adopted": sum(1 for r in texts if r.adopted),
             "clauses": clauses, "citations": citations,
             "findings": (len(g.subjects_of_type(str(RG.Finding))) if isinstance(g, Mapper)
                          else len(set(g.subjects(RDF.type, RG.Finding))))}

@@ -24,8 +24,8 @@ from ..rdf.terms import DCTERMS, ELI, PROV, RDF, RDFS, RG, XSD, _ox_term, _rdfli
 from ..rdf.triples import new_graph
 from .citations import CitationMapper
 from .plan import PlanMapper
-from ..reference import BODY_NAMES, document_by_slug, rows
-from ..sources.verbs import OPERATIVE, PREAMBULAR
+from ..rdf.vocab import concept_codes
+from ..reference import BODY_NAMES, document_by_slug
 from ..reference.registry import registry_for
 from ..settings import Settings
 from ..rdf.uris import URIs
@@ -361,7 +361,7 @@ class Mapper(PlanMapper, CitationMapper):
         phrase = s.verb_phrase or {"preamble": "preambular part", "operative": "operative part"}.get(s.key, s.key)
         self.add(su, RG.verbPhrase, lit(phrase, lang="en"))
         self.add(su, RDFS.label, lit(f"{self._un_symbol}, {phrase}" if self._un_symbol else phrase, lang="en"))
-        if s.verb != "text":
+        if s.verb != "text" and s.verb in known_verbs():   # an unknown one is the reader's unknown-section finding
             self.add(su, RG.verb, concept("verb", s.verb))
         self.add(su, RG.sectionKind, concept("section-kind", s.kind))
         self.add(su, RG.position, lit(pos))
@@ -450,13 +450,13 @@ class Mapper(PlanMapper, CitationMapper):
 
 @lru_cache(maxsize=1)
 def known_verbs() -> frozenset[str]:
-    """Codes of the section-verb scheme (ontology/concepts.ttl mirrors pipeline.sources.verbs)."""
-    return frozenset(code for code, _ in PREAMBULAR + OPERATIVE) | {"decides", "approves", "appeals", "recommends"}
+    """Codes of the section-verb scheme (``ontology/concepts.ttl``)."""
+    return frozenset(concept_codes("verb"))
 
 
 @lru_cache(maxsize=1)
 def known_addressees() -> frozenset[str]:
-    return frozenset(code for r in rows("addressees.csv") for code in r["code"].split(";"))
+    return frozenset(concept_codes("addressee"))
 
 
 def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:

@@ -500,6 +500,13 @@ class ComponentReader:
                                                 "unlabeled paragraph of 'text'", _q(text[a:b]), self.span(w, a, b), "info"))
                 self.open_section("text", self.span(w, a, b), "preambular", text[a:b])
                 self.section.verb = "text"
+        if (self.annex is not None and depth == 0 and label and self.section.verb == "text"
+                and any(x.printed_label == label for x in self.section.clauses)):
+            # an annex list that starts again at its first label (the tables of Resolution 71's annexes):
+            # a new list, kept as a part of its own so that no two clauses of one part share a label
+            self.open_section("text", self.span(w, a, b), "annex", text[a:b])
+            self.section.kind, self.section.verb = "annex", "text"
+            self.last_at.clear()
         bl = seg.bullets(text[a:b])
         own_end = a + bl[0][0] if bl else b
         c = self.make(w, a, own_end, label)
