@@ -24,7 +24,7 @@ NOT_BEFORE_MARK = re.compile(
     r"(?:\b(?:resolutions?|decisions?|paragraphs?|para|paras|[Aa]rticles?|Goals?|No|Nos|vol|vols|chapters?|chap|[Aa]nnex|"
     r"[Pp]arts?|[Pp]hase|[Ss]ections?|[Rr]ules?|of|and|or|to|on|at|by|in|from|than|the|for|over|under|until|since|about|"
     r"some|nearly|least|most|Protocol|Supplement|targets?|indicators?|items?|[Pp]rinciples?|[Cc]ommitment|[Ll]evel|"
-    r"January|February|March|April|May|June|July|August|September|October|November|December|[Gg]roup|[Cc]lass|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|[Cc]lass|"
     r"[Ss]tage|[Ss]ession|[Ss]eries|[Tt]ier|[Vv]ersion|[Ww]eek|COVID)\.?|[-–/(+])\s*$")
 GERUND = re.compile(r"^(?:[A-Z][a-z]+ing|To|We|Our)\b")
 OP_VERB = re.compile(r"^(?:(?:Also|Further|Once\s+again|Again|Strongly|Firmly|Further)\s+)?[A-Z][a-z]+s\b")
@@ -151,8 +151,10 @@ def _find_marker(s: str, k: int, pos: int):
     pats = [
         (r"(?<=[a-z\)’”\"])" + ks + r"(?=[\s,;.:)]|$)", "glued"),
         (r"(?<=[,.;:])" + ks + r"(?=\s|$)", "glued"),
-        (r"(?<![\d/.,\-–])(?:19|20)\d\d(" + ks + r")(?![\d/])", "glued-year"),
+        (r"(?<![\d/.,\-])(?:19|20)\d\d(" + ks + r")(?![\d/])", "glued-year"),
         (r"(?<=\S)\s" + ks + r"(?=\s+[a-zA-Z“(]|[,;.]?\s*$)", "spaced"),
+        (r"(?<=[,;]\s)" + ks + r"(?=\s+(?:19|20)\d\d\b)", "spaced"),
+        (r"(?<=[,.;:]\s)" + ks + r"(?=[a-z]{2,})", "spaced"),
     ]
     for p, form in pats:
         for m in re.finditer(p, s[pos:]):
@@ -160,7 +162,9 @@ def _find_marker(s: str, k: int, pos: int):
             en = pos + (m.end(1) if m.groups() else m.end())
             if form == "spaced":
                 before = s[:st]
-                if NOT_BEFORE_MARK.search(before) or re.search(r"\d\s*$", before):
+                sentence_end = re.search(r"[A-Za-z]{5,}[.]['’”\")]?\s*$", before) is not None
+                year_end = re.search(r"(?<![\d/])(?:19|20)\d\d\s*$", before) is not None and re.match(r"\s+[a-z]", s[en:])
+                if (NOT_BEFORE_MARK.search(before) and not sentence_end) or (re.search(r"\d\s*$", before) and not year_end):
                     continue
                 if re.search(r"\b(?:paragraphs?|[Aa]rticles?)\s+\d+(?:\s*\([a-z]\))?(?:,\s*\d+)*\s*(?:,|and|to)\s*$", before):
                     continue
