@@ -193,7 +193,7 @@ def test_footnotes(parsed):
 
 
 #: what the reader attaches where the hand reading does, today (of 126)
-FOOTNOTE_FLOOR = 0
+FOOTNOTE_FLOOR = 126
 
 
 def test_marker_and_definition_text_leave_the_clause_text(parsed):
@@ -260,8 +260,30 @@ def test_damage_recall(parsed):
         assert by_type[kind][0] >= floor, (kind, by_type[kind])
 
 
-#: found today, per gold type (types not listed are not repaired: see the report)
-DAMAGE_FLOORS: dict[str, int] = {}
+#: found today, per gold type (of: lost-sub-item-letter 148, footnote-marker-glued 81, nb-hyphen 41,
+#: footnote-marker-spaced 32, page-split 29, hyphen-space 28, line-break-in-paragraph 21, text-lost 14, …).
+#: Not found: the two uncertain text-lost entries of 80/9 ("the Protocol to Children": words missing
+#: inside a paragraph, which nothing in the layout shows).
+DAMAGE_FLOORS: dict[str, int] = {
+    "lost-sub-item-letter": 148, "footnote-marker-glued": 81, "nb-hyphen": 41, "footnote-marker-spaced": 32,
+    "page-split": 29, "hyphen-space": 28, "line-break-in-paragraph": 21, "text-lost": 12, "paragraph-merged": 5,
+    "cut-title": 4, "running-header": 3, "fake-footnote": 2, "agenda-title-lost": 1, "agenda-title-cut": 1,
+    "annex-heading-merged": 1, "paragraph-break-lost": 1,
+}
+
+
+def test_damage_false_alarms(parsed):
+    """converter-damage findings on lines where the gold lists no damage (the 14 gold files)."""
+    extra = []
+    for g in GOLD["resolutions"]:
+        for f in parsed[g["file"]].findings:
+            if f.kind != "converter-damage" or f.message.startswith("note:"):
+                continue
+            if not any(_covers(f, d["line"]) for d in g["damage"]):
+                extra.append((g["symbol"], f.span.line_start, f.message.split(":")[0]))
+    print(f"\nconverter-damage findings on lines without gold damage: {len(extra)}", extra)
+    # today: three further line breaks in 80/12's first preambular paragraph (the gold lists the first)
+    assert len(extra) <= 3
 
 
 def test_findings_are_info_and_quote_the_text(parsed):

@@ -16,7 +16,7 @@ LETTERED = re.compile(r"^\((?P<l>[a-z]{1,4})\)\s+(?P<t>\S.*)$")
 PLENARY = re.compile(r"^\d+(?:st|nd|rd|th)\s+plenary\s+meeting\b")
 ANNEX = re.compile(r"^Annex(?:\s+(?P<n>[IVXL]+|\d{1,2})\b(?![.,]))?(?P<rest>(?:\s.*)?)$")
 NOISE = re.compile(r"^(?:A/RES/\d+/\d+|\d{1,3}|\d{1,3}/\d{1,3}|\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\*\d+\*)?)$")
-TERMINAL = re.compile(r"[,;:.][’”\")\]]*$")
+TERMINAL = re.compile(r"[,;:.][’”\")\]]*(?:\s?\d{1,3}|\[\^\d+\])?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
 ROMAN_NUM = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
 # a word before a bare number that is then no footnote marker ("resolution 1", "on 5 September")
@@ -40,15 +40,16 @@ class Seg:
     b: int           # doc offset of the end
     after_blank: bool
     midline: bool = False
-    frags: list[tuple[int, str]] = field(default_factory=list)   # text with footnote markers cut out
+    #: the text with footnote markers cut out: (doc offset, text, glued to what precedes it)
+    frags: list[tuple[int, str, bool]] = field(default_factory=list)
 
     def text(self) -> str:
         out = ""
-        for _, t in self.frags:
+        for _, t, glue in self.frags:
             t = t.strip()
             if not t:
                 continue
-            out += t if (not out or t[0] in ",.;:)’”") else " " + t
+            out += t if (not out or glue or t[0] in ",.;:)’”") else " " + t
         return out
 
 
@@ -68,7 +69,7 @@ class Para:
 
     def add(self, seg: Seg, skip: int = 0) -> None:
         """Append the segment's fragments (the first ``skip`` characters of its text dropped: its label)."""
-        for off, t in seg.frags:
+        for off, t, glue in seg.frags:
             lead = len(t) - len(t.lstrip())
             t2 = t.strip()
             off += lead
@@ -80,14 +81,7 @@ class Para:
                 skip -= cut
                 t2 = rest.lstrip()
             if t2:
-                glue = bool(self.joined.parts) and t2[0] in ",.;:)’”"
-                if glue:
-                    self.joined.parts.append(t2)
-                    self.joined.map.append((self.joined.length, off))
-                    self.joined.length += len(t2)
-                    self.joined.last_line = max(self.joined.last_line, self.joined.lines.line_of(off + len(t2) - 1))
-                else:
-                    self.joined.add(off, t2)
+                self.joined.add(off, t2, glue=bool(self.joined.parts) and (glue or t2[0] in ",.;:)’”"))
 
 
 def _is_header(s: str, titles: list[str]) -> bool:
@@ -203,7 +197,29 @@ def _markers(r, segs: list[Seg], state: dict) -> None:
             frags.append((seg.a + p, s[p:st]))
             p = en
         frags.append((seg.a + p, s[p:]))
-        seg.frags = [(o, t) for o, t in frags if t.strip()]
+        seg.frags = _repair(r, seg, [(o, t) for o, t in frags if t.strip()])
+
+
+#: "Nuclear- Test-Ban": a line-end hyphen kept and the line break made a space (not "age- and gender-")
+HYPHEN_SPACE = re.compile(r"(?<=[A-Za-z])- (?!(?:and|or|to|as|nor|but)\b)(?=[A-Za-z])|(?<=\d)[–-] (?=\d)")
+
+
+def _repair(r, seg: Seg, frags: list[tuple[int, str]]) -> list[tuple[int, str, bool]]:
+    """Undo hyphen-space and non-breaking hyphens in a segment's fragments (reported)."""
+    out: list[tuple[int, str, bool]] = []
+    for o, t in frags:
+        if "\u2011" in t:
+            r.damage("nb-hyphen", "non-breaking hyphen (U+2011) read as '-'", seg.no,
+                     quote=t[max(0, t.index("\u2011") - 30):t.index("\u2011") + 30])
+            t = t.replace("\u2011", "-")
+        glue, p = False, 0
+        for m in HYPHEN_SPACE.finditer(t):
+            r.damage("hyphen-space", "a hyphenated word broken at a line end and joined with a space; rejoined",
+                     seg.no, quote=t[max(0, m.start() - 25):m.end() + 25])
+            out.append((o + p, t[p:m.start() + 1], glue))
+            glue, p = True, m.end()
+        out.append((o + p, t[p:], glue))
+    return [x for x in out if x[1].strip()]
 
 
 def read_body(r, res: ResolutionText, a: int, main_end: int, plenary: int | None, end: int,
@@ -320,6 +336,7 @@ def _parts(r, segs: list[Seg], main: bool, no_preamble: bool):
         if m and (not paras or int(m.group("n")) >= expected - 1 or in_pre):
             n = int(m.group("n"))
             in_pre = False
+            _ends(r, (ops or pre)[-1] if (ops or pre) else None)
             if n != expected:
                 r.damage("number-out-of-sequence", f"paragraph {n} where {expected} is expected", seg.no)
             ops.append(new(f"{n}.", str(n), str(n), seg, len(s) - len(m.group("t"))))
@@ -356,6 +373,9 @@ def _parts(r, segs: list[Seg], main: bool, no_preamble: bool):
             if _chapeau_is_list(par) and seg.after_blank:
                 _lost_letter(r, par, seg, new, terminal)
             elif terminal and (seg.after_blank or OPENER.match(s)):
+                if not seg.after_blank:
+                    r.damage("paragraph-break-lost", "a new paragraph starts on the next line without a break; "
+                             "split at its opening word", seg.no)
                 pre.append(new(None, None, f"p{len(pre) + 1}", seg, 0))
             else:
                 _cont(r, seg, cur)
@@ -396,7 +416,19 @@ def _cont(r, seg: Seg, cur: Para) -> None:
         r.damage("line-break-in-paragraph", "a paragraph broken across lines; rejoined", a, seg.no)
 
 
+def _ends(r, par: Para | None) -> None:
+    """A paragraph or sub-item that stops without its closing punctuation lost its last words."""
+    if par is None:
+        return
+    last = _last(par)
+    if last.text and not TERMINAL.search(last.text.rstrip()):
+        r.damage("text-lost", "the paragraph stops mid-sentence where the next one starts; its last words were "
+                 "probably lost in extraction", last.joined.last_line, quote=last.text[-60:])
+
+
 def _lost_letter(r, par: Para, seg: Seg, new, terminal: bool) -> None:
+    if par.children:
+        _ends(r, par.children[-1])
     kids = par.children
     lab = chr(ord(kids[-1].label[0]) + 1) if kids and kids[-1].label and len(kids[-1].label) == 1 else "a"
     r.damage("lost-sub-item-letter", f"sub-item printed without its letter; read as ({lab}) from its position", seg.no)

@@ -158,6 +158,22 @@ def _footnote_defs(r: Reading, first: int) -> int:
     return start + 1
 
 
+def _agenda_damage(r: Reading, no: int, s: str, m: re.Match) -> None:
+    """Damage to the agenda line of the heading block (reported; the agenda title is not kept)."""
+    if m.group("items") is None:
+        return
+    rest = s[m.end():].strip()
+    if not rest:
+        r.damage("agenda-title-lost", f"agenda item {m.group('items')} is printed without its title", no)
+    elif rest[0].islower():
+        r.damage("agenda-title-cut", f"the title of agenda item {m.group('items')} lacks its first words", no)
+    if "\u2011" in s:
+        r.damage("nb-hyphen", "non-breaking hyphen (U+2011) in the agenda title", no)
+    nxt = r.lines.raw[no] if no < len(r.lines.raw) else ""
+    if nxt.strip() and not ADOPTED.search(nxt):
+        r.damage("line-break-in-paragraph", "the agenda title runs on to the next line", no, no + 1)
+
+
 def _date(d: str, m: str, y: str) -> str | None:
     mm = MONTHS.get(m)
     return f"{y}-{mm:02d}-{int(d):02d}" if mm else None
@@ -200,6 +216,7 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
         if m and session is None:
             session = m.group("s")
             agenda = m.group("items")
+            _agenda_damage(r, no, s, m)
             continue
         m = HEADING.match(s)
         if m and heading_line is None:

@@ -50,11 +50,11 @@ class Joined:
         self.first_line = 0
         self.last_line = 0
 
-    def add(self, doc_offset: int, s: str) -> None:
-        """Append ``s`` (which stands at ``doc_offset`` in the document), a space before it."""
+    def add(self, doc_offset: int, s: str, glue: bool = False) -> None:
+        """Append ``s`` (which stands at ``doc_offset`` in the document), a space before it unless ``glue``."""
         if not s:
             return
-        if self.parts:
+        if self.parts and not glue:
             self.parts.append(" ")
             self.length += 1
         self.map.append((self.length, doc_offset))
