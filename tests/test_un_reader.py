@@ -347,3 +347,20 @@ def test_bad_input_through_the_cli(tmp_path, name):
     else:
         assert out.returncode != 0
         assert len([ln for ln in out.stderr.splitlines() if ln.startswith("error:")]) == 1, out.stderr
+
+
+def test_truncated_and_shuffled_resolutions_never_crash():
+    """Every file cut at 15 points, and its lines dropped or shuffled: a model or one SourceError line."""
+    import random
+    rnd = random.Random(15)
+    for f in FILES:
+        t = f.read_text(encoding="utf-8")
+        lines = t.split("\n")
+        variants = [t[:rnd.randrange(len(t))] for _ in range(15)]
+        variants += ["\n".join(rnd.sample(lines, len(lines))), "\n".join(x for x in lines if rnd.random() > 0.3),
+                     t.replace("\n\n", "\n"), t.replace("\n", "\r\n"), t.split("---\n", 2)[-1]]
+        for v in variants:
+            try:
+                parse(f, text=v)
+            except SourceError as e:
+                assert "\n" not in str(e)

@@ -241,9 +241,9 @@ def read_body(r, res: ResolutionText, a: int, main_end: int, plenary: int | None
     _markers(r, segs, state)
     pre, ops, _ = _parts(r, segs, main=True, no_preamble=no_preamble)
     sec_pre = Section(verb_phrase=res.preamble, verb="text", kind="preambular", addressees=[],
-                      span=_span_of(r, pre) or r.lines.span(a, a), key="preamble")
+                      span=_span_of(r, pre) or r.lines.span(a - 1, a - 1), key="preamble")
     sec_op = Section(verb_phrase="", verb="text", kind="operative", addressees=[],
-                     span=_span_of(r, ops) or r.lines.span(a, a), key="operative")
+                     span=_span_of(r, ops) or r.lines.span(a - 1, a - 1), key="operative")
     sec_pre.clauses = _clauses(r, pre, ctx, "preambular")
     sec_op.clauses = _clauses(r, ops, ctx, "operative")
     res.sections = [s for s in (sec_pre, sec_op) if s.clauses or s is sec_op]

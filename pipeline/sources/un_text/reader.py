@@ -20,13 +20,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...citations import find_citations
-from ...model import Annex, Clause, Finding, Footnote, ResolutionText, Section, SourceDocument, Span
-from ...rdf.uris import slug as _slug
+from ...model import Finding, ResolutionText, SourceDocument, Span
 from ..limits import SourceError
 from .body import read_body
 from .text import Joined, Lines, _norm
-from .words import addressees, opening
 
 # --------------------------------------------------------------- patterns ---
 
@@ -39,21 +36,9 @@ SESSION = re.compile(r"^(?P<s>[A-Z][a-z]+(?:-[a-z]+)?)\s+session\b(?:\s+Agenda\s
 HEADING = re.compile(r"^(?P<num>(?:S-|ES-)?\d+/\d+)\.\s+(?P<title>.*)$")
 GA_LINE = re.compile(r"^The\s+General\s+Assembly\s*(?P<comma>,)?\s*$")
 PLENARY = re.compile(r"^(?P<m>\d+(?:st|nd|rd|th)\s+plenary\s+meeting)\b")
-ANNEX = re.compile(r"^Annex(?:\s+(?P<n>[IVXL]+|\d{1,2})\b(?![.,]))?(?P<rest>(?:\s.*)?)$")
-NUMBERED = re.compile(r"^(?P<n>\d{1,3})\.\s+(?P<t>\S.*)$")
-LETTERED = re.compile(r"^\((?P<l>[a-z]{1,3})\)\s+(?P<t>.*)$")
 FN_DEF = re.compile(r"^\[\^(?P<n>\d+)\]:\s?(?P<t>.*)$")
-NOISE = re.compile(r"^(?:A/RES/\d+/\d+|\d{1,3}|\d{1,3}/\d{1,3}|\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\*\d+\*)?)$")
 MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",
                                      "September", "October", "November", "December"], 1)}
-ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
-TERMINAL = re.compile(r"[,;:.](?:[’”\")\]]*)$")
-# a word that may precede a bare number that is not a footnote marker
-NOT_BEFORE_MARK = re.compile(r"(?:\b(?:resolutions?|decisions?|paragraphs?|para|paras|Articles?|article|Goals?|No|Nos|vol|vols|"
-                             r"chapter|chap|annex|Annex|part|Part|Phase|phase|section|Section|Rule|rule|of|and|to|on|at|by|in|"
-                             r"from|than|the|for|over|under|until|since|about|some|nearly|Protocol|Additional|Supplement|"
-                             r"target|targets|indicator|item|items|Principle|principle|[A-Z][a-z]+ber|January|February|March|"
-                             r"April|May|June|July|August)\.?|[-–/(])\s*$")
 
 
 def sniff(text: str) -> bool:
@@ -192,7 +177,6 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
     # --- heading block
     ga_line = heading_line = None
     date = report = draft = agenda = session = None
-    committee = None
     for no in range(first, end):
         s = raw[no - 1].strip()
         if not s:
@@ -206,7 +190,7 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
             continue
         m = REPORT.match(s)
         if m:
-            report, committee = m.group("sym"), m.group("c")
+            report = m.group("sym")
             continue
         m = WITHOUT.match(s)
         if m:
