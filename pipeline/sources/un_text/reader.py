@@ -176,7 +176,7 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
     fm_title = re.sub(r"\s+:\s+", ": ", fm_title)
     # --- heading block
     ga_line = heading_line = None
-    date = report = draft = agenda = session = None
+    date = report = agenda = session = None
     for no in range(first, end):
         s = raw[no - 1].strip()
         if not s:
@@ -192,10 +192,8 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
         if m:
             report = m.group("sym")
             continue
-        m = WITHOUT.match(s)
-        if m:
-            draft = m.group("sym")
-            continue
+        if WITHOUT.match(s):
+            continue   # a plenary resolution: no report; its draft symbol (A/80/L.5) has no field in the model yet
         m = SESSION.match(s)
         if m and session is None:
             session = m.group("s")
@@ -237,9 +235,6 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
                          preamble=raw[ga_line - 1].strip(), adopted=True, instrument="resolution", symbol=symbol,
                          date=date, session=number.split("/")[0] if re.match(r"\d+/", number) else None,
                          report=report, agenda_item=agenda)
-    if draft and not report:
-        r.sd.findings.append(Finding("converter-damage", f"note: adopted without reference to a Main Committee, on draft {draft}",
-                                     draft, r.lines.span(ga_line, ga_line), "info"))
     if date is None:
         r.sd.findings.append(Finding("export-damage", "no 'Resolution adopted by the General Assembly on …' line: adoption date unknown",
                                      heading[:200], r.lines.span(heading_line or ga_line, heading_line or ga_line), "warning"))
