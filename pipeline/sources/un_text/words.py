@@ -10,7 +10,7 @@ from ..verbs import addressees_of
 #: adverbs dropped from the normalised verb (kept in the phrase as printed)
 DROPPED = {"also", "further", "moreover", "again", "once", "furthermore", "finally", "lastly"}
 _LEAD = r"(?:(?:Also|Further|Furthermore|Moreover|Once\s+again|Again|Finally|Lastly)\s+)?" \
-        r"(?:(?:Deeply|Gravely|Seriously|Strongly|Firmly|Profoundly|Greatly|Fully|Particularly|Extremely|Highly|Equally|Most|Sincerely|Further)\s+)?"
+        r"(?:(?:Urgently|Deeply|Gravely|Seriously|Strongly|Firmly|Profoundly|Greatly|Fully|Particularly|Extremely|Highly|Equally|Most|Sincerely|Further)\s+)?"
 _TAIL_ADV = r"(?:\s+(?:also|further|moreover|once\s+again|again|furthermore|in\s+this\s+regard|in\s+that\s+regard))?"
 _COMPLEMENT = (r"(?:\s+(?:in\s+mind|note|into\s+(?:account|consideration)|fully\s+into\s+account|upon|on(?=\s+(?:all|the|Member|States|every|each))"
                r"|with\s+(?:(?:grave|deep|serious|great|particular|profound)\s+)?(?:concern|appreciation|satisfaction|interest|alarm)"
@@ -41,7 +41,7 @@ def addressees(verb: str, rest: str) -> list[str]:
     rest = rest.strip()
     if not rest or rest.startswith(("that ", "to ", "the importance", "its ", ":")):
         return []
-    obj = re.split(r"\s+to\s+|[,;:(]|\s+that\s+|\s+with\s+|\s+in\s+(?:order|accordance|particular)\b|\s+for\s+", rest, maxsplit=1)[0].strip()
+    obj = re.split(r"\s+to\s+|[,;:(]|\s+that\s+|\s+with\s+|\s+in\s+(?:order|accordance|particular|a\s+position)\b|\s+for\s+", rest, maxsplit=1)[0].strip()
     if not obj or len(obj) > 160:
         return []
     codes, unknown = addressees_of(obj)
