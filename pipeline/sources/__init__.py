@@ -18,7 +18,7 @@ from pathlib import Path
 from ..model import SourceDocument
 from ..rdf.uris import slug as _slug
 from ..reference import known_document
-from . import akn, itu_text
+from . import akn, itu_text, un_text
 from .base import Reader
 from .limits import MAX_BYTES, MAX_LINE_CHARS, SourceError, check_limits, decode_source, read_source
 
@@ -28,6 +28,7 @@ __all__ = ["READERS", "Reader", "SourceError", "MAX_BYTES", "MAX_LINE_CHARS", "c
 #: Every reader, most specific first: the first whose ``sniff`` recognises a text reads it.
 READERS: list[Reader] = [
     akn.READER,
+    un_text.READER,
     itu_text.READER,
 ]
 
