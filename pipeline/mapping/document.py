@@ -278,6 +278,7 @@ class Mapper(PlanMapper, CitationMapper):
         if r.symbol:
             t = self.un_document(r.symbol)
             self.add(t, RG.textOf, t)
+            self.add(t, RG.status, concept("text-status", "adopted-text"))
             self.add(t, RDF.type, RG.Resolution)   # a resolution as a work, read in full
             self.add(t, RDFS.label, lit(f"Resolution {r.number} of the General Assembly", lang="en"))
             label = r.symbol
