@@ -174,7 +174,7 @@ EXPECTED = {
         ('violation', 'ResolutionVersion-isVersionOf', 'resolution/pp/25/x-2018', 'A version must be a version of exactly one resolution.'),
         ('violation', 'ResolutionVersion-place', 'resolution/pp/25/x-2018', 'A version must name the place of its conference (e.g. Dubai).'),
         ('violation', 'ResolutionVersion-proposedIn', 'resolution/pp/25/x-2018', 'A version can only be proposed in a proposal.'),
-        ('violation', 'ResolutionVersion-status', 'resolution/pp/25/x-2018', 'A version must say whether its text is proposed, adopted or only referenced.'),
+        ('violation', 'ResolutionVersion-status', 'resolution/pp/25/x-2018', 'A version has at most one text status (adopted-text where the graph holds its adopted text; none when it is only referenced).'),
         ('violation', 'ResolutionVersion-wasRevisionOf', 'resolution/pp/25/x-2018', 'A version revises at most one earlier version of the same resolution.'),
         ('violation', 'ResolutionVersion-year', 'resolution/pp/25/x-2018', 'A version must name the year of its conference (e.g. 2018).'),
         ('violation', 'VersionPlaceYearShape', 'resolution/pp/25/x-2018', 'This version is said to revise http://example.org/id/resolution/pp/25/dubai-2018, which is not older; the later year is always the new revision.'),

@@ -25,7 +25,7 @@ from ..rdf.triples import new_graph
 from .citations import CitationMapper
 from .plan import PlanMapper
 from ..rdf.vocab import concept_codes
-from ..reference import BODY_NAMES, document_by_slug
+from ..reference import BODY_NAMES, document_by_slug, final_acts_titles
 from ..reference.registry import registry_for
 from ..settings import Settings
 from ..rdf.uris import URIs
@@ -153,6 +153,9 @@ class Mapper(PlanMapper, CitationMapper):
         return w
 
     def version(self, work: str, rev: Revision, status: str, label: str) -> str:
+        """A version of ``work``.  ``status`` "referenced" asserts none: whether a version's text
+        is held is said by the document that holds it (rg:status adopted-text), never denied by
+        one that only cites it — the documents of a corpus are mapped one by one."""
         v = iri(self.u.version_of_work(str(work), rev.place, rev.year))
         if v not in self._described:
             self._described.add(v)
@@ -162,9 +165,7 @@ class Mapper(PlanMapper, CitationMapper):
             self.add(v, RG.place, lit(rev.place))
             self.add(v, RG.year, lit(rev.year, datatype=XSD.gYear))
             self.add(v, RDFS.label, lit(f"{label} ({rev})", lang="en"))
-            self.add(v, RG.status, concept("text-status", status))
-        elif status != "referenced" and (v, RG.status, concept("text-status", "referenced")) in self.triples:
-            self.remove(v, RG.status, concept("text-status", "referenced"))
+        if status != "referenced":
             self.add(v, RG.status, concept("text-status", status))
         return v
 
@@ -237,8 +238,7 @@ class Mapper(PlanMapper, CitationMapper):
         else:
             work = self.work(r.body, r.number)
             label = f"Resolution {r.number}"
-        if r.title:
-            self.add(work, DCTERMS.title, lit(r.title, lang="en"))
+        self.work_title(work, r, adopted=False)
         self.add(pu, RG.concerns, work)
         if r.suppressed:
             # SUP: the proposal concerns the version in force; nothing new is proposed
@@ -310,8 +310,7 @@ class Mapper(PlanMapper, CitationMapper):
                 work = self.thing(self.u.instrument(r.instrument, r.body, r.number), f"{label} ({BODY_NAMES[r.body]})")
                 t = self.thing_version(self.u.version_of_work(str(work), rev.place, rev.year), f"{label} ({rev})", work)
                 self.add(t, RG.status, concept("text-status", "adopted-text"))
-            if r.title:
-                self.add(work, DCTERMS.title, lit(r.title, lang="en"))
+            self.work_title(work, r, adopted=True)
             self.add(t, RG.textOf, work)
             self.add(t, DCTERMS.identifier, lit(f"{label} ({rev})"))
             if r.date:
@@ -324,6 +323,21 @@ class Mapper(PlanMapper, CitationMapper):
         self.add(self.doc_uri, DCTERMS.hasPart, t)
         self.span(t, r.span)
         self.text_parts(t, r, None)
+
+    def work_title(self, work: str, r: ResolutionText, *, adopted: bool) -> None:
+        """One title per work across the corpus, whichever documents it holds: the title of
+        PP-18's Final Acts list where it is whole; else the adopted text's own; a draft's title
+        only for a work no adopted text of the Final Acts will title (a draft new resolution, a
+        resolution the conference did not revise).  A draft's title stays on the draft."""
+        if r.number is None:
+            if r.title:
+                self.add(work, DCTERMS.title, lit(r.title, lang="en"))
+            return
+        titles = final_acts_titles()
+        key = (r.body, r.instrument, r.number)
+        title = titles.get(key) or (r.title if adopted or key not in titles else None)
+        if title:
+            self.add(work, DCTERMS.title, lit(title, lang="en"))
 
     def text_parts(self, t: str, r: ResolutionText, pu: str | None) -> None:
         """Sections and annexes of a text ``t`` (draft, adopted version or UN resolution)."""

@@ -179,3 +179,15 @@ def strategic_plan_adoptions(ref_dir: Path | None = None) -> tuple[PlanAdoption,
 
 def adopts_strategic_plan(body: str | None, number: str | None) -> bool:
     return any((a.body, a.number) == (body, number) for a in strategic_plan_adoptions())
+
+
+def final_acts_titles(ref_dir: Path | None = None) -> dict[tuple[str, str, str], str | None]:
+    """``(body, kind, number)`` → the title PP-18's Final Acts give it (``data/reference/
+    itu-pp18-final-acts-list.csv``); ``None`` where the list marks the title truncated."""
+    return _final_acts_titles(reference_dir(ref_dir))
+
+
+@lru_cache(maxsize=None)
+def _final_acts_titles(ref_dir: Path) -> dict[tuple[str, str, str], str | None]:
+    return {(r["body"].lower(), r["doc_type"], r["number"]): (None if r["title_truncated"] == "true" else r["title"])
+            for r in rows("itu-pp18-final-acts-list.csv", ref_dir)}
