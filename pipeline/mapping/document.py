@@ -405,7 +405,8 @@ class Mapper(PlanMapper, CitationMapper):
             # a UN paragraph: "A/RES/80/16, operative 2 (a)"; it opens with its own verb
             path = cu[len(self._section_uri) + 1:].split("/")
             tail = " ".join([path[0].lstrip("p")] + [f"({x})" for x in path[1:]])
-            self.add(cu, RDFS.label, lit(f"{self._un_symbol}, {s.key} {tail}", lang="en"))
+            part = {"preamble": "preambular paragraph", "operative": "operative paragraph"}.get(s.key, s.key.replace("-", " "))
+            self.add(cu, RDFS.label, lit(f"{self._un_symbol}, {part} {tail}", lang="en"))
             if c.verb_phrase:
                 self.add(cu, RG.verbPhrase, lit(c.verb_phrase, lang="en"))
             if c.verb and c.verb in known_verbs():
