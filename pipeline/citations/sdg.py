@@ -66,4 +66,4 @@ def status(c: Citation, reg: Registry) -> tuple[str, list[str]]:
 
 
 FAMILY = Family("sdg", re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"), _sdg_citations, kinds=("sdg",),
-                target=target, status=status)
+                target=target, status=status, organs=("itu", "unga"))
