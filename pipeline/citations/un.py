@@ -70,10 +70,9 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
                 organ, kind = "unga", "resolution"
                 if not _RESOLUTION_WORD.search(sentence):
                     continue
-            elif _RESOLUTION_WORD.search(left[-40:]):
-                organ, kind = "unga", "resolution"
-                note.append("body not stated; the session/number form of the symbol is the General Assembly's")
             else:
+                # "resolution 75/240" with no organ in the clause: in an ITU text, not ours to guess
+                # (the General Assembly's own numbers are read by un_ga, in its resolutions)
                 continue
         # glued tracked change: 68/19872/200 = 68/198 (deleted) + 72/200 (inserted)
         if len(parts) == 3:
