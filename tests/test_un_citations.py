@@ -173,6 +173,32 @@ def test_iaea_and_cop_decisions_are_not_un_symbols():
     assert all(target_uri(c, Targets(URIs("http://example.org/"))) for c in cites)
 
 
+# ------------------------------------------------------------------ SDGs in prose ---
+
+def sdg_keys(text: str, context: dict | None = GA) -> list[tuple]:
+    return [c.key for c in find_citations(text, context=dict(context) if context is not None else None) if c.kind == "sdg"]
+
+
+def test_goals_in_a_sentence_about_the_2030_agenda_are_sdgs():
+    s = corpus_has("A_RES_80_38.md", "attaining Goal 16 and target 16.4 of the 2030 Agenda")
+    assert ("goal", "16") in sdg_keys(s)
+    seed = (PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt").read_text(encoding="utf-8")
+    s = "the 2030 Agenda for Sustainable Development calls for action to make cities and human settlements inclusive, " \
+        "safe, resilient and sustainable vide goal 11;"
+    assert s in seed
+    assert sdg_keys(s, None) == [("goal", "11")]
+    assert sdg_keys("contribute to Goals 1 and 5 of the 2030 Agenda") == [("goal", "1"), ("goal", "5")]
+    assert sdg_keys("Sustainable Development Goal 9, in particular target 9.c") == [("goal", "9"), ("target", "9.c")]
+
+
+def test_goals_of_a_strategic_plan_are_not_sdgs():
+    seed = (PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt").read_text(encoding="utf-8")
+    s = "the current draft of the Strategic Plan included inputs (in Goal 1 and Goal 4)"
+    assert s in seed
+    assert sdg_keys(s + " towards the 2030 Agenda", None) == []
+    assert sdg_keys("Goal 2 of the plan") == []     # no SDG words in the sentence
+
+
 # ------------------------------------------------------------------ the ITU texts ---
 
 def test_no_ga_reading_without_the_ga_context():

@@ -16,6 +16,11 @@ from ..reference.registry import Registry
 _SDG_GOAL_RE = re.compile(
     r"\b(?:SDG\s?(?P<g1>\d{1,2})(?![\d.])|Sustainable\s+Development\s+Goal\s+(?P<g2>\d{1,2})(?![\d.])"
     r"|Goal\s+(?P<g3>\d{1,2})\s+(?:in|of)\s+the\s+2030\s+Agenda)")
+# "vide goal 11", "Goals 1 and 5", "attaining Goal 16": an SDG only when the sentence is about the
+# SDGs or the 2030 Agenda, and not about a strategic plan (ITU's own "Goal 1 – Growth")
+_SDG_PROSE_RE = re.compile(r"\b[Gg]oals?\s+(?P<list>\d{1,2}(?:\s*(?:,\s*(?:and\s+)?|and\s+)\d{1,2})*)(?!\d|\.\d)")
+_ABOUT_SDGS = re.compile(r"2030\s+Agenda|\bSDGs?\b|Sustainable\s+Development\s+Goals?")
+_NOT_SDGS = re.compile(r"[Ss]trategic|Connect\s+20[23]0")
 _SDG_TARGET_RE = re.compile(r"\b(?:SDG\s+)?[Tt]argets?\s+(?P<t>\d{1,2}\.[0-9a-z]{1,2})\b(?!\.\d)")
 _SDG_INDICATOR_LIST_RE = re.compile(r"\bSDG\s+indicators?\s*\((?P<list>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}(?:\s*(?:,|and|,\s*and)\s*\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})*)\)")
 _SDG_INDICATOR_RE = re.compile(r"\b[Ii]ndicators?\s+(?P<i>\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2})\b")
@@ -30,6 +35,21 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         # mapping reports it, rather than passing over it in silence
         note = None if 1 <= int(g) <= 17 else f"there is no SDG {int(g)} (the goals are 1-17)"
         out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end()), note=note))
+    seen = [(c.span.char_start - base, c.span.char_end - base) for c in out]
+    for m in _finditer(_SDG_PROSE_RE, text):
+        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in seen):
+            continue   # "Goal 9 in the 2030 Agenda", read above
+        sa, sb = _sentence_of(text, m.start())
+        sentence = text[sa:sb]
+        if not _ABOUT_SDGS.search(sentence) or _NOT_SDGS.search(sentence):
+            continue
+        for g in re.finditer(r"\d{1,2}", m.group("list")):
+            a, n = m.start("list") + g.start(), g.group(0)
+            note = ("goal named in a sentence about the SDGs" + ("" if 1 <= int(n) <= 17
+                    else f"; there is no SDG {int(n)} (the goals are 1-17)"))
+            printed = m.group(0) if m.group("list") == n else n
+            span = (m.start(), m.end()) if printed == m.group(0) else (a, a + len(n))
+            out.append(Citation("sdg", ("goal", str(int(n))), printed, mk(base + span[0], base + span[1]), note=note))
     for m in _finditer(_SDG_TARGET_RE, text):
         # "Target 1.1" is also how the ITU strategic plan numbers its own targets: only an
         # explicit SDG, a letter target (9.c) or the SDGs named nearby make it an SDG target
@@ -50,6 +70,13 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
 
 
 
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos``: from the previous ". ", ";" or line break to the next."""
+    a = max(text.rfind(". ", 0, pos) + 1, text.rfind(";", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [i for i in (text.find(". ", pos), text.find(";", pos), text.find("\n", pos)) if i != -1]
+    return a, (min(ends) if ends else len(text))
+
+
 def target(c: Citation, ctx: Targets) -> str | None:
     level, code = c.key
     entry = sdg().get((level, code))
@@ -65,5 +92,5 @@ def status(c: Citation, reg: Registry) -> tuple[str, list[str]]:
     return ("resolved" if (level, code) in sdg() else "broken"), []
 
 
-FAMILY = Family("sdg", re.compile(r"SDG|Goal|[Tt]arget|[Ii]ndicator"), _sdg_citations, kinds=("sdg",),
+FAMILY = Family("sdg", re.compile(r"SDG|[Gg]oal|[Tt]arget|[Ii]ndicator"), _sdg_citations, kinds=("sdg",),
                 target=target, status=status, organs=("itu", "unga"))
