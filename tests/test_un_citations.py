@@ -299,3 +299,70 @@ def test_gold_score(capsys):
         h, o, g = rows.get(kind, (0, 0, 0))
         assert g, kind
         assert h / (o or 1) >= pf and h / g >= rf, (kind, rows.get(kind), IN_SCOPE[kind])
+
+
+# ------------------------------------------------------------ impossible citations ---
+
+def test_a_pp_resolution_number_not_reached_by_the_revision_year_is_broken():
+    reg = registry_for([])
+    t = Targets(URIs("http://example.org/"))
+    # the PP-18 Final Acts list (data/reference) numbers PP's resolutions up to 213, the new ones from 204
+    (c,) = find_citations("Resolution 250 (Rev. Dubai, 2018) of the Plenipotentiary Conference")
+    assert c.key == ("pp", "250") and status_of(c, reg)[0] == "broken" and target_uri(c, t) is None
+    assert "up to 213 by 2018" in c.note
+    (c,) = find_citations("Resolution 209 (Rev. Busan, 2014) of the Plenipotentiary Conference")
+    assert status_of(c, reg)[0] == "broken" and "up to 203 by 2014" in c.note
+    # what existed stays as it was
+    (c,) = find_citations("Resolution 213 (Dubai, 2018) of the Plenipotentiary Conference")
+    assert status_of(c, reg)[0] == "resolved" and not c.note
+    (c,) = find_citations("Resolution 203 (Busan, 2014) of the Plenipotentiary Conference")
+    assert status_of(c, reg)[0] != "broken"
+    # after 2018 the data does not say how far PP went
+    (c,) = find_citations("Resolution 230 (Rev. Bucharest, 2022) of the Plenipotentiary Conference")
+    assert status_of(c, reg)[0] == "unverified"
+
+
+def test_an_sdg_goal_or_target_that_does_not_exist_is_broken_and_impossible():
+    from pipeline.model import Finding
+    reg = registry_for([])
+    reported: list[Finding] = []
+
+    class T(Targets):
+        def report(self, f):
+            reported.append(f)
+
+    t = T(URIs("http://example.org/"))
+    for text, kind_why in (("SDG 18", "there is no SDG 18"), ("target 9.z", "SDG 9 has no target 9.z"),
+                           ("target 18.1 of the SDGs", "there is no SDG 18")):
+        (c,) = [c for c in find_citations(text) if c.kind == "sdg"]
+        assert status_of(c, reg)[0] == "broken" and target_uri(c, t) is None
+        assert reported[-1].kind == "impossible-reference" and kind_why in reported[-1].message
+    (c,) = [c for c in find_citations("indicator 9.z.1") if c.kind == "sdg"]
+    assert target_uri(c, t) is None and reported[-1].kind == "unknown-sdg"   # indicators are only unknown
+    (c,) = [c for c in find_citations("target 9.c") if c.kind == "sdg"]
+    assert status_of(c, reg)[0] == "resolved"
+
+
+def test_impossible_citations_in_a_mapped_document_are_findings_never_resources():
+    """Through the mapping as it is: the SDG ones are impossible-reference findings (the family
+    reports them); the ITU one is the mapping's unresolved-reference finding carrying the reason
+    (the mapping names that kind itself; see the report of feat-cite)."""
+    from rdflib import URIRef
+
+    from pipeline.mapping import Mapper
+    from pipeline.settings import Settings
+    from pipeline.sources import parse
+
+    seed = PROJECT_ROOT / "data" / "sources" / "000_e6762f12f0311554.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    assert lines[288].startswith("d)\tUNGA Resolution 70/1, on transforming our world")
+    lines[288] = "d)\tSDG 18, target 9.z and Resolution 250 (Rev. Dubai, 2018) of the Plenipotentiary Conference;"
+    doc = parse(Path("impossible.txt"), text="\n".join(lines))
+    m = Mapper(doc, Settings(base="http://x/"))
+    g = m.run()
+    at = {(f.kind, f.quote): f.message for f in m.findings if f.span.line_start == 289}
+    assert ("impossible-reference", "SDG 18") in at and ("impossible-reference", "target 9.z") in at
+    ((kind, quote), msg), = [(k, v) for k, v in at.items() if "250" in k[1]]
+    assert kind == "unresolved-reference" and "up to 213 by 2018" in msg
+    assert (URIRef("http://x/id/resolution/pp/250"), None, None) not in g
+    assert (None, None, URIRef("http://x/id/resolution/pp/250/dubai-2018")) not in g

@@ -58,7 +58,8 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         if not (m.group(0).startswith("SDG") or code.split(".")[1].isalpha()
                 or re.search(r"SDG|Sustainable\s+Development\s+Goal", near)):
             continue
-        out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end())))
+        out.append(Citation("sdg", ("target", code), m.group(0), mk(base + m.start(), base + m.end()),
+                            note=impossible("target", code)))
     for m in _finditer(_SDG_INDICATOR_RE, text):
         out.append(Citation("sdg", ("indicator", m.group("i")), m.group(0), mk(base + m.start(), base + m.end())))
     for m in _finditer(_SDG_INDICATOR_LIST_RE, text):   # "five SDG indicators (4.4.1, 5.b.1, … and 17.8.1)"
@@ -77,12 +78,32 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return a, (min(ends) if ends else len(text))
 
 
+def impossible(level: str, code: str) -> str | None:
+    """Why an SDG goal or target cannot exist (None: it may, or it is an indicator, whose codes
+    change between editions of the framework: those are only unknown)."""
+    goal = code.split(".")[0]
+    if level not in ("goal", "target") or not goal.isdigit():
+        return None
+    if not 1 <= int(goal) <= 17:
+        return f"there is no SDG {int(goal)} (the goals are 1-17)" + (f", so no target {code}" if level == "target" else "")
+    if level == "target" and ("target", code) not in sdg():
+        have = sorted((c for lv, c in sdg() if lv == "target" and c.split(".")[0] == goal),
+                      key=lambda c: (c.split(".")[1].isalpha(), c.split(".")[1].zfill(2)))
+        return f"SDG {goal} has no target {code} (its targets are {', '.join(have)})"
+    return None
+
+
 def target(c: Citation, ctx: Targets) -> str | None:
     level, code = c.key
     entry = sdg().get((level, code))
     if entry is None:
-        ctx.report(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
-                            c.printed, c.span))
+        why = impossible(level, code)
+        if why:
+            ctx.report(Finding("impossible-reference", f"{why}; checked against the SDG framework in data/reference",
+                               c.printed, c.span))
+        else:
+            ctx.report(Finding("unknown-sdg", f"SDG {level} {code} is not in the SDG framework (data/reference)",
+                               c.printed, c.span))
         return None
     return entry.uri
 
