@@ -201,6 +201,14 @@ def test_goals_of_a_strategic_plan_are_not_sdgs():
 
 # ------------------------------------------------------------------ the ITU texts ---
 
+def test_a_librarian_types_un_symbols_as_the_un_writes_them():
+    from pipeline.citations import parse_target
+    for sym in ("S/RES/2282(2016)", "A/DEC/77/512", "A/RES/217A(III)", "A/RES/S-10/2", "A/HRC/RES/53/13",
+                "A/RES/52/38J", "A/AC.292/2025/INF/5/Rev.1"):
+        assert [c.key for c in parse_target(sym)] == [(sym,)], sym
+    assert [(c.kind, c.key) for c in parse_target("GC(69)/RES/15")] == [("iaea-resolution", ("GC(69)/RES/15",))]
+
+
 def test_no_ga_reading_without_the_ga_context():
     # without organ (ITU texts): "resolution 75/240" without GA words is no A/RES symbol
     assert keys("see resolution 75/240 on this matter", None) == []
@@ -258,12 +266,14 @@ def gold_for(res) -> Counter:
     return Counter((g["line"], g["kind"], g["target"]) for g in res["citations"])
 
 
-#: kinds this reader is meant to read, with the floors (precision, recall) the score must keep;
-#: derived from the misses listed in the report (each one a known, named shape), not from a run
+#: kinds these families are meant to read, with the floors (precision, recall) the score must keep.
+#: Exact except for one named miss: 80/10 fn2 "Ibid." (= fn1's A/RES/2200A(XXI), UN_GA_GOLD.md
+#: judgement 6) needs the footnote before it, which a reader of one text at a time does not have
+#: (211/212).  Kinds the gold has and these families do not read (treaty, other) are printed only.
 IN_SCOPE = {
-    "ga-resolution": (0.97, 0.97), "ga-decision": (1.0, 1.0), "sc-resolution": (1.0, 1.0),
-    "ecosoc-resolution": (1.0, 1.0), "un-document": (0.95, 0.95), "iaea": (1.0, 1.0), "cop-decision": (1.0, 1.0),
-    "2030-agenda": (0.9, 1.0),
+    "ga-resolution": (1.0, 211 / 212), "ga-decision": (1.0, 1.0), "sc-resolution": (1.0, 1.0),
+    "ecosoc-resolution": (1.0, 1.0), "un-document": (1.0, 1.0), "iaea": (1.0, 1.0), "cop-decision": (1.0, 1.0),
+    "2030-agenda": (1.0, 1.0),
 }
 
 

@@ -224,6 +224,8 @@ def parse_target(text: str) -> list[Citation]:
     [('A/RES/70/1',)]
     >>> [c.key for c in parse_target("SDG 9")]
     [('goal', '9')]
+    >>> [c.key for c in parse_target("S/RES/2282(2016)")] + [c.key for c in parse_target("A/DEC/77/512")]
+    [('S/RES/2282(2016)',), ('A/DEC/77/512',)]
     """
     t = " ".join(text.replace(NBSP, " ").split())
     if not t:
@@ -246,6 +248,14 @@ def parse_target(text: str) -> list[Citation]:
         body = t.split()[0].lower()
         return [Citation("itu-resolution", (body if body != "ra" else "ra", m.group(1)), text, _default_span(0, len(t)))]
     found = [c for c in find_citations(t) if c.status in ("current", "inserted", "uncertain")]
+    if not found:
+        # a UN symbol as the UN writes it (S/RES/2282(2016), A/DEC/77/512, A/RES/217A(III)), an IAEA
+        # resolution or a COP decision: read as a General Assembly resolution would cite it
+        found = [c for c in find_citations(t, context={"organ": "unga"})
+                 if c.kind in ("un", "iaea-resolution", "cop-decision") and c.printed == t]
+        sym = re.fullmatch(r"(?:A|S|E)(?:/HRC)?/(?:RES|DEC)/(?:(?:ES|S)-)?\d{1,4}(?:/\d{1,4}[A-Z]?|[A-Z]?\(\w+\))", t)
+        if not found and sym:
+            found = [Citation("un", (t,), text, _default_span(0, len(t)))]
     return found
 
 

@@ -36,6 +36,8 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         if len(parts) == 2 and len(parts[1]) == 4 and 1 <= int(parts[0]) <= 12 and text[start - 1:start] == "(":
             continue  # a date such as (05/2013)
         suffix = m.group("suffix") or ""
+        if suffix and parts[-1].endswith(suffix):
+            parts[-1] = parts[-1][:-1]   # "A/RES/52/38J": the part letter glued on, not 38J + J
         note = []
         explicit = sym.upper().startswith(("A/", "E/"))
         if end < len(text) and (text[end].isalnum() or text[end] == "_"):
