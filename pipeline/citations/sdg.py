@@ -2,6 +2,7 @@
 "Target 1.1" is not SDG target 1.1."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import Citation, Finding
@@ -35,13 +36,18 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         # mapping reports it, rather than passing over it in silence
         note = None if 1 <= int(g) <= 17 else f"there is no SDG {int(g)} (the goals are 1-17)"
         out.append(Citation("sdg", ("goal", str(int(g))), m.group(0), mk(base + m.start(), base + m.end()), note=note))
-    seen = [(c.span.char_start - base, c.span.char_end - base) for c in out]
+    seen = sorted((c.span.char_start - base, c.span.char_end - base) for c in out)
+    starts = [a for a, _b in seen]
+    about = against = None
     for m in _finditer(_SDG_PROSE_RE, text):
-        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in seen):
-            continue   # "Goal 9 in the 2030 Agenda", read above
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and seen[i][0] <= m.start() < seen[i][1]:
+            continue   # "Goal 9 in the 2030 Agenda", "Sustainable Development Goal 9": read above
+        if about is None:   # where the SDG words and the strategic-plan words stand, once per text
+            about = [(x.start(), x.end()) for x in _ABOUT_SDGS.finditer(text)]
+            against = [(x.start(), x.end()) for x in _NOT_SDGS.finditer(text)]
         sa, sb = _sentence_of(text, m.start())
-        sentence = text[sa:sb]
-        if not _ABOUT_SDGS.search(sentence) or _NOT_SDGS.search(sentence):
+        if not _any_within(about, sa, sb) or _any_within(against, sa, sb):
             continue
         for g in re.finditer(r"\d{1,2}", m.group("list")):
             a, n = m.start("list") + g.start(), g.group(0)
@@ -71,11 +77,18 @@ def _sdg_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
 
 
 
+def _any_within(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether one of ``spans`` (sorted) lies wholly in ``[a, b)``."""
+    i = bisect.bisect_left(spans, (a, a))
+    return i < len(spans) and spans[i][1] <= b
+
+
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     """The sentence around ``pos``: from the previous ". ", ";" or line break to the next."""
-    a = max(text.rfind(". ", 0, pos) + 1, text.rfind(";", 0, pos), text.rfind("\n", 0, pos)) + 1
-    ends = [i for i in (text.find(". ", pos), text.find(";", pos), text.find("\n", pos)) if i != -1]
-    return a, (min(ends) if ends else len(text))
+    lo, hi = max(0, pos - 600), min(len(text), pos + 600)   # (a sentence longer than that is cut)
+    a = max(lo - 1, text.rfind(". ", lo, pos) + 1, text.rfind(";", lo, pos), text.rfind("\n", lo, pos)) + 1
+    ends = [i for i in (text.find(". ", pos, hi), text.find(";", pos, hi), text.find("\n", pos, hi)) if i != -1]
+    return a, (min(ends) if ends else hi)
 
 
 def impossible(level: str, code: str) -> str | None:

@@ -46,7 +46,15 @@ _ORGAN_JUST_BEFORE = re.compile(r"(?:" + "|".join(rx for _o, rx in _ORGANS) + r"
 _MARKER = re.compile(r"(?:\[\^\d+\]|\d(?=[,;]))?")
 _DATE = re.compile(r"\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)")
-_TITLE_QUOTED = re.compile(r"entitled\s+[\u201c\"][^\u201d\"]*$")
+
+
+def _in_quoted_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a quoted agenda-item title: "the item entitled “… 75/240”"."""
+    e = text.rfind("entitled", max(0, pos - 300), pos)
+    if e == -1:
+        return False
+    m = re.match(r"entitled\s+[\u201c\"]", text[e:pos])
+    return bool(m) and not re.search(r"[\u201d\"]", text[e + m.end():pos])
 
 
 def _organ_before(text: str, cue_start: int) -> str | None:
@@ -124,7 +132,7 @@ def read(text: str, context: dict | None = None, mk: SpanMaker = _default_span, 
         first = _ITEM.match(text, cue.end())
         if first is None:
             continue
-        if _TITLE_QUOTED.search(text, max(0, cue.start() - 300), cue.start()):
+        if _in_quoted_title(text, cue.start()):
             continue   # inside a quoted agenda-item title: "the item entitled “… resolution 75/240”"
         decision = cue.group("word").lower().startswith("decision")
         organ, note = _organ_of(text, cue, first)
