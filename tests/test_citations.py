@@ -286,7 +286,8 @@ def test_bad_citations_in_a_document_are_findings_with_their_line_never_resource
     g = m.run()
     at_289 = {(f.kind, f.quote) for f in m.findings if f.span.line_start == 289}
     messages = " | ".join(f.message for f in m.findings if f.span.line_start == 289)
-    assert ("unknown-sdg", "SDG 18") in at_289 and ("unknown-sdg", "target 9.z") in at_289
+    # SDG 18 and target 9.z cannot exist (the goals are 1-17; goal 9 has targets 9.1-9.5, 9.a-9.c)
+    assert ("impossible-reference", "SDG 18") in at_289 and ("impossible-reference", "target 9.z") in at_289
     assert "no resolution of Plenipotentiary Conference can have the number 9999" in messages
     assert "'70/1x' has stray characters" in messages
     assert "broken across lines 289-290" in messages

@@ -42,7 +42,8 @@ SELECT ?record ?kind ?line ?quote ?message WHERE {
   ?r sh:focusNode ?record ; sh:resultMessage ?message .
   ?record rg:findingKind ?k ; rg:lineStart ?line ; rg:quote ?quote .
   ?k skos:notation ?kind .
-  FILTER (?kind IN ("unresolved-reference", "ambiguous-reference", "dangling-reference", "unknown-sdg"))
+  FILTER (?kind IN ("unresolved-reference", "ambiguous-reference", "dangling-reference", "unknown-sdg",
+                   "impossible-reference"))
 }"""
 
 #: read by hand in data/sources/000_e6762f12f0311554.txt: line 44 "revision to Resolution 11 on

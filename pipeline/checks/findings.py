@@ -12,7 +12,8 @@ from .shacl import _line
 
 
 #: finding kinds that are about a reference the reader cannot follow
-REFERENCE_FINDINGS = ("unresolved-reference", "ambiguous-reference", "dangling-reference", "unknown-sdg")
+REFERENCE_FINDINGS = ("unresolved-reference", "ambiguous-reference", "dangling-reference", "unknown-sdg",
+                      "impossible-reference")
 
 def finding_results(graph: Graph, doc=None, *, settings: Settings) -> list[Result]:
     """The finding records (``rg:Finding``) of one document graph as report results.

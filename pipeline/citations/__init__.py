@@ -33,8 +33,8 @@ import re
 from ..model import Citation
 from ..reference.registry import Registry
 from ..rdf.uris import URIs
-from . import (action_plan, aliases, council_document, csw, decision, instrument, itr, itu_resolution, jiu, opinion,
-               provision, question, recommendation, sdg, strategic_plan, un, wsis)
+from . import (action_plan, agency, aliases, council_document, csw, decision, instrument, itr, itu_resolution, jiu,
+               opinion, provision, question, recommendation, sdg, strategic_plan, un, un_document, un_ga, wsis)
 from .base import NBSP, Family, SpanMaker, Targets, _default_span
 from .internal_refs import resolve_internal_references
 from .prefilter import _filter_of, _folded
@@ -63,6 +63,9 @@ FAMILIES: list[Family] = [
     strategic_plan.FAMILY,
     csw.FAMILY,
     itr.FAMILY,
+    un_ga.FAMILY,
+    un_document.FAMILY,
+    agency.FAMILY,
     aliases.FAMILY,
 ]
 
@@ -116,20 +119,22 @@ def _family_gates() -> tuple:
     return hit
 
 
-def _quick_words() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    key = ("quick", *FAMILIES)
+def _quick_words(organ: str = "itu") -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    key = ("quick", organ, *FAMILIES)
     if key not in _GATES:
-        _GATES[key] = _compute_quick_words()
+        _GATES[key] = _compute_quick_words(organ)
     return _GATES[key]
 
 
-def _compute_quick_words() -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _compute_quick_words(organ: str = "itu") -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """Words (case-sensitive, and lower-case for the aliases) one of which a line holds when
-    any family may be read in it; None when some family has no such words (then no line is
-    passed over)."""
+    any family that reads the texts of ``organ`` may be read in it; None when some family has no
+    such words (then no line is passed over)."""
     cs: set[str] = set()
     low: tuple[str, ...] = ()
     for fam, trigger, conds in _family_gates():
+        if organ not in fam.organs:
+            continue
         if fam.gate is aliases.FAMILY.gate:
             words = aliases._alias_low_words()
             if words is None:
@@ -149,13 +154,16 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     """Every citation in ``text``; offsets are ``base`` + position in ``text``.
 
     ``context`` may carry ``default_body``/``default_number`` (the resolution a
-    proposal concerns), used only for a bare "Resolution N" with nothing else to go on.
+    proposal concerns), used only for a bare "Resolution N" with nothing else to go on, and
+    ``organ``: whose text this is ("unga": a General Assembly resolution, read by the families
+    of the UN's own conventions; none: an ITU text).
     """
     context = {} if context is None else context   # the same dict across a resolution: questions seen
+    organ = context.get("organ") or "itu"
     t = text.replace(NBSP, " ")
     # most lines cite nothing: one that holds none of the words any reader needs is done
     low = None
-    quick = _quick_words()
+    quick = _quick_words(organ)
     if quick is not None:
         for w in quick[0]:
             if w in t:
@@ -171,6 +179,8 @@ def find_citations(text: str, *, base: int = 0, span: SpanMaker = _default_span,
     # cheap triggers first: each family costs several regexes
     cites: list[Citation] = []
     for fam, trigger, conds in _family_gates():
+        if organ not in fam.organs:
+            continue
         if fam.gate is not None:
             if not fam.gate(t, low):
                 continue
@@ -214,6 +224,8 @@ def parse_target(text: str) -> list[Citation]:
     [('A/RES/70/1',)]
     >>> [c.key for c in parse_target("SDG 9")]
     [('goal', '9')]
+    >>> [c.key for c in parse_target("S/RES/2282(2016)")] + [c.key for c in parse_target("A/DEC/77/512")]
+    [('S/RES/2282(2016)',), ('A/DEC/77/512',)]
     """
     t = " ".join(text.replace(NBSP, " ").split())
     if not t:
@@ -236,6 +248,14 @@ def parse_target(text: str) -> list[Citation]:
         body = t.split()[0].lower()
         return [Citation("itu-resolution", (body if body != "ra" else "ra", m.group(1)), text, _default_span(0, len(t)))]
     found = [c for c in find_citations(t) if c.status in ("current", "inserted", "uncertain")]
+    if not found:
+        # a UN symbol as the UN writes it (S/RES/2282(2016), A/DEC/77/512, A/RES/217A(III)), an IAEA
+        # resolution or a COP decision: read as a General Assembly resolution would cite it
+        found = [c for c in find_citations(t, context={"organ": "unga"})
+                 if c.kind in ("un", "iaea-resolution", "cop-decision") and c.printed == t]
+        sym = re.fullmatch(r"(?:A|S|E)(?:/HRC)?/(?:RES|DEC)/(?:(?:ES|S)-)?\d{1,4}(?:/\d{1,4}[A-Z]?|[A-Z]?\(\w+\))", t)
+        if not found and sym:
+            found = [Citation("un", (t,), text, _default_span(0, len(t)))]
     return found
 
 

@@ -115,4 +115,4 @@ def _merge(found: list[Citation], text: str, mk: SpanMaker, base: int, context: 
     return found + [c for c in _alias_citations(text, mk, base, own) if (c.span.char_start, c.span.char_end) not in un_spans]
 
 
-FAMILY = Family("aliases", None, None, merge=_merge, gate=_alias_triggered)
+FAMILY = Family("aliases", None, None, merge=_merge, gate=_alias_triggered, organs=("itu", "unga"))

@@ -88,7 +88,8 @@ class Family:
     ``kinds``: the citation kinds whose ``target``/``status`` this family decides (a family may
     read citations of a kind another family owns).  ``part_of_whole``: citing a part (§ 50 of the
     Tunis Agenda) also cites the whole.  ``unresolved_severity``: of the finding when a citation
-    names no one resource.
+    names no one resource.  ``organs``: the texts it reads, by ``context["organ"]`` ("itu": no
+    organ given, the ITU texts; "unga": a General Assembly resolution).
     """
 
     name: str
@@ -102,3 +103,4 @@ class Family:
     unresolved_severity: str = "warning"
     merge: Callable[..., list[Citation]] | None = None
     gate: Callable[[str, str | None], bool] | None = None
+    organs: tuple[str, ...] = ("itu",)

@@ -9,7 +9,7 @@ from .base import Family, SpanMaker, Targets
 from .prefilter import _finditer
 from .revisions import _BODY_AFTER_RE, _BODY_BEFORE_RE, _bodies, _body_from_phrase, is_known_conference, parse_revisions
 from ..reference import bodies_for
-from ..reference.registry import Registry, plausible_resolution_number
+from ..reference.registry import Registry, impossible_resolution, plausible_resolution_number
 
 
 # ------------------------------------------------------------ ITU resolutions ---
@@ -112,6 +112,10 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
             new = None
         # glued revisions: the old one was deleted
         for i, n in enumerate(nums):
+            # (a number no resolution can have, "Resolution 9999", is told by the mapping)
+            why = (impossible_resolution(body, n, new.year)
+                   if body and new is not None and plausible_resolution_number(body, n) else None)
+            nnotes = notes + [why] if why else notes   # "Resolution 250 (Rev. Dubai, 2018)" of PP
             nm = re.search(rf"\b{n}\b", m.group(0)[m.start("nums") - m.start():])
             a = m.start("nums") + (nm.start() if nm else 0)
             sp = mk(base + a, base + a + len(n)) if len(nums) > 1 else mk(base + m.start(), base + m.end())
@@ -119,18 +123,26 @@ def _itu_citations(text: str, mk: SpanMaker, base: int, context: dict) -> list[C
             if old is not None and new is not None and rev_text and re.search(r"\d{8}|\d{4}\s*[^\W\d]", rev_text):
                 out.append(Citation("itu-resolution", (body or "unknown", n), printed, sp,
                                     "deleted" if body else "uncertain", revision=old,
-                                    note="; ".join(notes + ["old revision of a flattened tracked change"])))
+                                    note="; ".join(notes + [w for w in [impossible_resolution(body, n, old.year) if body and plausible_resolution_number(body, n) else None] if w]
+                                                   + ["old revision of a flattened tracked change"])))
             out.append(Citation("itu-resolution", (body or "unknown", n), printed, sp, status,
-                                revision=new, note="; ".join(notes) or None))
+                                revision=new, note="; ".join(nnotes) or None))
     return out
 
 
+
+
+def _impossible(c: Citation) -> str | None:
+    body, number = c.key
+    return impossible_resolution(body, number, c.revision.year) if c.revision is not None else None
 
 
 def target(c: Citation, ctx: Targets) -> str | None:
     body, number = c.key
     if body == "unknown" or (number.isdigit() and not plausible_resolution_number(body, number)):
         return None      # no body in the text, or a number no resolution of that body can have
+    if _impossible(c):
+        return None      # a number the body had not reached by the revision's year (the note says why)
     w = ctx.work(body, number)
     if c.revision is not None:
         return ctx.version(w, c.revision, "referenced", f"Resolution {number}")
@@ -141,6 +153,8 @@ def status(c: Citation, reg: Registry) -> tuple[str, list[str]]:
     body, number = c.key
     if number.isdigit() and not plausible_resolution_number(body, number):
         return "broken", []                 # "Resolution 9999 … of this conference" cannot exist
+    if _impossible(c):
+        return "broken", []                 # "Resolution 250 (Rev. Dubai, 2018)" of PP: PP had reached 213
     if body == "unknown":
         cands = []
         if c.revision is not None:

@@ -36,6 +36,8 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
         if len(parts) == 2 and len(parts[1]) == 4 and 1 <= int(parts[0]) <= 12 and text[start - 1:start] == "(":
             continue  # a date such as (05/2013)
         suffix = m.group("suffix") or ""
+        if suffix and parts[-1].endswith(suffix):
+            parts[-1] = parts[-1][:-1]   # "A/RES/52/38J": the part letter glued on, not 38J + J
         note = []
         explicit = sym.upper().startswith(("A/", "E/"))
         if end < len(text) and (text[end].isalnum() or text[end] == "_"):
@@ -70,10 +72,9 @@ def _un_citations(text: str, mk: SpanMaker, base: int) -> list[Citation]:
                 organ, kind = "unga", "resolution"
                 if not _RESOLUTION_WORD.search(sentence):
                     continue
-            elif _RESOLUTION_WORD.search(left[-40:]):
-                organ, kind = "unga", "resolution"
-                note.append("body not stated; the session/number form of the symbol is the General Assembly's")
             else:
+                # "resolution 75/240" with no organ in the clause: in an ITU text, not ours to guess
+                # (the General Assembly's own numbers are read by un_ga, in its resolutions)
                 continue
         # glued tracked change: 68/19872/200 = 68/198 (deleted) + 72/200 (inserted)
         if len(parts) == 3:

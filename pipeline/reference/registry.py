@@ -71,3 +71,47 @@ def plausible_resolution_number(body: str, number: str) -> bool:
     if not number.isdigit() or number.startswith("0"):
         return False
     return int(number) < (10000 if body == "council" else 1000)
+
+
+@lru_cache(maxsize=4)
+def _pp_numbering(ref_dir) -> tuple[int, int] | None:
+    """(highest PP resolution number before PP-18, highest after it), from the PP-18 Final Acts
+    list: it holds every PP resolution in force after 2018, the new ones numbered on from the
+    highest number PP had reached before."""
+    pp = [r for r in rows("itu-pp18-final-acts-list.csv", ref_dir) if r["body"].lower() == "pp"
+          and r["doc_type"] == "resolution" and r["number"].isdigit()]
+    new = [int(r["number"]) for r in pp if r["action_at_pp18"] == "new"]
+    if not pp or not new:
+        return None
+    return min(new) - 1, max(int(r["number"]) for r in pp)
+
+
+def highest_number_by(body: str, year: str | int) -> int | None:
+    """The highest resolution number ``body`` had reached by ``year``, where the reference data
+    says (None: it does not).  Only the Plenipotentiary Conference up to 2018 is known: the PP-18
+    Final Acts list numbers PP's resolutions up to 213, the new ones of 2018 from 204, so PP had
+    reached 203 by 2014 (and no earlier conference can have gone further).
+
+    >>> highest_number_by("pp", 2018), highest_number_by("pp", "2014"), highest_number_by("pp", 2022)
+    (213, 203, None)
+    """
+    if body != "pp" or not str(year).isdigit():
+        return None
+    known = _pp_numbering(reference_dir())
+    if known is None or int(year) > 2018:
+        return None
+    return known[1] if int(year) == 2018 else known[0]
+
+
+def impossible_resolution(body: str, number: str, year: str | int | None) -> str | None:
+    """Why Resolution ``number`` of ``body`` in a revision of ``year`` cannot exist (None: it may)."""
+    if year is None or not number.isdigit():
+        return None
+    top = highest_number_by(body, year)
+    if top is None or int(number) <= top:
+        return None
+    return (f"{BODY_LABELS.get(body, body.upper())} had numbered its resolutions up to {top} by {year} "
+            f"(data/reference/itu-pp18-final-acts-list.csv): there was no Resolution {number} in {year}")
+
+
+BODY_LABELS = {"pp": "the Plenipotentiary Conference"}
