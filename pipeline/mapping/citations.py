@@ -77,7 +77,9 @@ class CitationMapper(Targets):
                     return           # reported by the family's target as unknown-sdg, with the framework it was checked against
                 why = c.note or (f"no resolution of {BODY_NAMES.get(c.key[0], c.key[0])} can have the number {c.key[1]}"
                                  if c.kind == "itu-resolution" else f"{c.kind} {' '.join(str(k) for k in c.key)} cannot exist")
-                self.findings.append(Finding("unresolved-reference", f"broken reference, not linked: {why}",
+                # a number the body had not reached by the cited revision's year cannot exist
+                kind = "impossible-reference" if c.kind == "itu-resolution" else "unresolved-reference"
+                self.findings.append(Finding(kind, f"broken reference, not linked: {why}",
                                              c.printed, c.span, "warning"))
             else:
                 # a generic "the strategic plan" is worth a note, not a warning

@@ -102,7 +102,12 @@ class URIs:
         return f"{self.base}id/document/{doc_slug}"
 
     def un(self, symbol: str) -> str:
-        return f"{self.base}id/un/{quote(symbol, safe='/')}"
+        """A UN document by its symbol, as the UN prints it: parentheses stay (RFC 3986 sub-delims).
+
+        >>> URIs("http://x/").un("S/RES/2282(2016)")
+        'http://x/id/un/S/RES/2282(2016)'
+        """
+        return f"{self.base}id/un/{quote(symbol, safe='/()')}"
 
     def instrument(self, kind: str, body: str, number: str) -> str:
         return f"{self.base}id/{slug(kind)}/{slug(body)}/{quote(number, safe='.-/')}"
