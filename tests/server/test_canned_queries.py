@@ -145,9 +145,9 @@ def test_seed_proposals_and_instructions(seed_server, facts):
             == [(p["symbol"], p["concerns"]["number"]) for p in sup]  # ACP/64A1/20, Resolution 185
         page = c.get("/query?" + urlencode({"name": "instructions", "addressee": "Council", "verb": "instructs", "run": "1"}))
         assert page.status_code == 200
-        # seed l.126-132: Resolution 11 "instructs the Council" 1..7
+        # seed l.126-132: Resolution 11 "instructs the Council" 1..7, in the draft ACP/64A1/3 sets out
         for label in range(1, 8):
-            assert f"/id/resolution/pp/11/dubai-2018/instructs-the-council/{label}<" in page.text
+            assert f"/id/proposal/ACP/64A1/3/text/instructs-the-council/{label}<" in page.text
 
 
 def test_every_question_answers_on_the_seed_over_http(seed_server):
