@@ -80,7 +80,7 @@ def main() -> None:
         total = sum(t for t, _ in rows)
         size = sum(n for _, n in rows)
         print(f"| {reader} | {len(rows)} | {size / 1024:.0f} | {total:.2f} | "
-              f"{statistics.median(t for t, _ in rows) * 1000:.1f} | {total / (size / 102400):.1f} |")
+              f"{statistics.median(t for t, _ in rows) * 1000:.1f} | {total * 1000 / (size / 102400):.1f} |")
 
 
 if __name__ == "__main__":
