@@ -354,9 +354,8 @@ def test_an_sdg_goal_or_target_that_does_not_exist_is_broken_and_impossible():
 
 
 def test_impossible_citations_in_a_mapped_document_are_findings_never_resources():
-    """Through the mapping as it is: the SDG ones are impossible-reference findings (the family
-    reports them); the ITU one is the mapping's unresolved-reference finding carrying the reason
-    (the mapping names that kind itself; see the report of feat-cite)."""
+    """Through the mapping: the SDG ones are impossible-reference findings (the family reports them);
+    the ITU one is the mapping's impossible-reference finding carrying the reason."""
     from rdflib import URIRef
 
     from pipeline.mapping import Mapper
@@ -373,6 +372,6 @@ def test_impossible_citations_in_a_mapped_document_are_findings_never_resources(
     at = {(f.kind, f.quote): f.message for f in m.findings if f.span.line_start == 289}
     assert ("impossible-reference", "SDG 18") in at and ("impossible-reference", "target 9.z") in at
     ((kind, quote), msg), = [(k, v) for k, v in at.items() if "250" in k[1]]
-    assert kind == "unresolved-reference" and "up to 213 by 2018" in msg
+    assert kind == "impossible-reference" and "up to 213 by 2018" in msg
     assert (URIRef("http://x/id/resolution/pp/250"), None, None) not in g
     assert (None, None, URIRef("http://x/id/resolution/pp/250/dubai-2018")) not in g

@@ -79,7 +79,7 @@ def test_every_file_gives_one_resolution_with_its_symbol(parsed):
 
 def test_the_reader_is_chosen_by_content_only():
     un = next(r for r in READERS if r.name == "un-text")
-    assert READERS.index(un) == 0
+    assert READERS.index(un) < [r.name for r in READERS].index("itu-text")   # before the most lenient one
     assert not un.sniff(SEED.read_text(encoding="utf-8"))
     assert not un.sniff('<?xml version="1.0"?>\n<akomaNtoso><act><preamble>The General Assembly,</preamble></act></akomaNtoso>')
     assert not un.sniff("")
