@@ -128,3 +128,15 @@ def test_converter_repairs_are_findings(corpus_store):
             "FILTER(CONTAINS(STR(?d), ?part)) } GROUP BY ?part", prefixes=PREFIXES, use_default_graph_as_union=True,
             substitutions={ox.Variable("part"): ox.Literal(slug_part)})
         assert int(next(n)["n"].value) > 0, slug_part
+
+
+def test_every_canned_query_answers_across_the_corpus(corpus):
+    """Each question of the library, with its documented example, runs on the whole corpus and
+    answers (the examples name things the corpus holds)."""
+    from pipeline import query as qmod
+    from pipeline.settings import Settings
+    empty = []
+    for name, q in sorted(qmod.catalogue(Settings(base=BASE)).items()):
+        if not corpus(name, **q.example_values()):
+            empty.append(name)
+    assert empty == []
