@@ -364,3 +364,19 @@ def test_truncated_and_shuffled_resolutions_never_crash():
                 parse(f, text=v)
             except SourceError as e:
                 assert "\n" not in str(e)
+
+
+def test_a_lost_operative_number_is_recovered_from_position_and_reported():
+    """A_RES_80_16.md with the number of operative paragraph 3 ("3. Also requests …", read in the
+    file) lost, as a PDF extraction loses it: still four operative paragraphs 1–4, the third
+    recovered from its position, and a converter-damage finding saying so."""
+    text = (CORPUS / "A_RES_80_16.md").read_text(encoding="utf-8")
+    assert "\n\n3. Also requests the Secretary-General" in text
+    damaged = text.replace("\n\n3. Also requests", "\n\nAlso requests")
+    doc = parse(Path("A_RES_80_16-damaged.md"), text=damaged)
+    (op,) = [s for s in doc.texts[0].sections if s.key == "operative"]
+    assert [c.label for c in op.clauses] == ["1", "2", "3", "4"]
+    assert op.clauses[2].text.startswith("Also requests the Secretary-General")
+    assert not op.clauses[1].text.endswith("A/80/257;") or "Also requests" not in op.clauses[1].text
+    lost = [f for f in doc.findings if f.kind == "converter-damage" and "numbered 3" in f.message]
+    assert len(lost) == 1 and lost[0].span.line_start == damaged[:damaged.index("\n\nAlso requests")].count("\n") + 3

@@ -27,7 +27,8 @@ NOT_BEFORE_MARK = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December|[Cc]lass|"
     r"[Ss]tage|[Ss]ession|[Ss]eries|[Tt]ier|[Vv]ersion|[Ww]eek|COVID)\.?|[-–/(+])\s*$")
 GERUND = re.compile(r"^(?:[A-Z][a-z]+ing|To|We|Our)\b")
-OP_VERB = re.compile(r"^(?:(?:Also|Further|Once\s+again|Again|Strongly|Firmly|Further)\s+)?[A-Z][a-z]+s\b")
+#: an operative paragraph's opening verb: "Requests", "Calls upon", or after an adverb "Also requests"
+OP_VERB = re.compile(r"^(?:(?:Also|Further|Once\s+again|Again|Strongly|Firmly)\s+[a-z]+s|[A-Z][a-z]+s)\b")
 OPENER = re.compile(r"^(?:(?:Also|Further|Deeply|Gravely|Seriously|Strongly|Firmly|Profoundly|Greatly|Fully)\s+)?"
                     r"(?:Re-)?[A-Z][a-z]+(?:ing|ed|ful|ous|ware|nt|ble)\b(?!\s+(?:and|or)\b|,)")
 
