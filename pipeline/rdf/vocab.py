@@ -53,6 +53,11 @@ class RG(DefinedNamespace):
     FindingKind: URIRef
     ResolutionText: URIRef
     DraftText: URIRef
+    ClauseOutcome: URIRef
+    ProposalOutcome: URIRef
+    ChangeKind: URIRef
+    ClauseChange: URIRef
+    TextualChange: URIRef
     # object properties
     action: URIRef
     concerns: URIRef
@@ -106,6 +111,20 @@ class RG(DefinedNamespace):
     meeting: URIRef
     agendaItem: URIRef
     sourceIdentifier: URIRef
+    # outcomes (what a conference did with a proposal) and unflattened drafts
+    adoptedAs: URIRef
+    draftedAs: URIRef
+    clauseOutcome: URIRef
+    proposalOutcome: URIRef
+    outcomeText: URIRef
+    textualChange: URIRef
+    changeKind: URIRef
+    clauseChange: URIRef
+    oldWords: URIRef
+    newWords: URIRef
+    similarity: URIRef
+    printedText: URIRef
+    replacedText: URIRef
 
 
 class ELI(DefinedNamespace):
