@@ -42,8 +42,12 @@ from ..model import Clause, Proposal, ResolutionText, SourceDocument, Span
 #: Minimum similarity of a draft/adopted pair for the assignment (weighted Dice, bonus included).
 #: Calibrated on the four gold proposals (tests/test_align.py prints the distribution).
 THRESHOLD = 0.35
-#: Split/merge: share of the smaller clause's (weighted) words found in the larger one.
+#: Merge: share of a draft clause's (weighted) words found in the adopted clause it was merged into.
 CONTAIN = 0.75
+#: Split: share of a left-over adopted clause's words found in the (adjacent) draft clause it came from.
+SPLIT_CONTAIN = 0.6
+#: A pair weaker than this gives way to a merge (see :func:`align`).
+WEAK = 0.45
 #: Bonus for the same section verb, and for the same label (tie-breakers, never enough alone).
 SAME_VERB, SAME_LABEL, SAME_SECTION = 0.04, 0.03, 0.03
 
@@ -221,15 +225,53 @@ def similarity(d: _Unit, a: _Unit, idf: Mapping[str, float]) -> float:
 # --------------------------------------------------------------------------- word changes
 
 _NUMERIC = re.compile(r"^\d+$")
+#: Function words: an old function word glued before a new one ('the a') is glue, an old function
+#: word before a content word ('the fellowships' → 'fellowships') is a real change.
+_FUNCTION = frozenset("a an the this that these those its their his her our all each any some such of in on at "
+                      "by for with to from into and or as".split())
+
+
+def _same_class(x: str, y: str) -> bool:
+    if _NUMERIC.match(x) or _NUMERIC.match(y):
+        return bool(_NUMERIC.match(x) and _NUMERIC.match(y)) and len(x) == len(y)
+    return (x in _FUNCTION) == (y in _FUNCTION)
 
 
 def _glued(draft_run: list[str], adopted_run: list[str]) -> bool:
-    """A draft run that is old words glued to the adopted ones ('attentionpriority' → 'priority',
-    'busan 2014dubai' → 'dubai')."""
-    if not adopted_run or len(draft_run) > len(adopted_run) + 2:
+    """A draft run that is the adopted words with old words glued in: in order, every adopted token
+    is a draft token, or the end or start of one ('attentionpriority' → 'priority', 'dubaihammamet
+    20122016' → 'hammamet 2016'); draft tokens left over stand right before a glued one (the rest of
+    an old phrase: 'working group on gender issuesitu' → 'itu') or are at most two."""
+    if not adopted_run:
         return False
-    d, a = "".join(draft_run), "".join(adopted_run)
-    return len(d) > len(a) and (d.endswith(a) or d.startswith(a))
+    if "".join(draft_run) == "".join(adopted_run):
+        return True            # spacing only: '50d' = '50 d'
+    i, skipped, glued_at = 0, [], set()
+    for a in adopted_run:
+        while i < len(draft_run) and not (draft_run[i] == a or (len(draft_run[i]) > len(a) and (
+                draft_run[i].endswith(a) or draft_run[i].startswith(a)))):
+            skipped.append(i)
+            i += 1
+        if i == len(draft_run):
+            return False
+        if draft_run[i] != a:
+            glued_at.add(i)
+        i += 1
+    skipped += list(range(i, len(draft_run)))
+    if not glued_at and not skipped:
+        return False
+    loose = [k for k in skipped if not any(g > k and all(x in skipped for x in range(k, g)) for g in glued_at)]
+    return len(loose) <= 2 and (bool(glued_at) or len(skipped) <= 2)
+
+
+def _old_before_new(old: list[str], nxt: str) -> bool:
+    """A deleted run that is the old half of a flattened pair printed old-then-new: one word (or two
+    numbers) right before a kept word of the same class ('2015 2019', 'balance parity', 'the a')."""
+    if not nxt or not old or len(old) > 2:
+        return False
+    if len(old) == 2 and not all(_NUMERIC.match(t) for t in old):
+        return False
+    return _same_class(old[-1], nxt)
 
 
 def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True) -> tuple[list[WordChange], bool]:
@@ -249,11 +291,7 @@ def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True) -
         elif op == "replace":
             all_glue = all_glue and _glued(old, new)
         elif op == "delete":
-            # an old number beside a new one of the same shape: '2015 2019', '20162019 20202023'
-            nxt = draft_toks[i2] if i2 < len(draft_toks) else ""
-            prv = draft_toks[i1 - 1] if i1 else ""
-            all_glue = all_glue and len(old) <= 2 and all(_NUMERIC.match(t) for t in old) and any(
-                _NUMERIC.match(x) and len(x) == len(old[-1 if x is nxt else 0]) for x in (prv, nxt) if x)
+            all_glue = all_glue and _old_before_new(old, draft_toks[i2] if i2 < len(draft_toks) else "")
         else:
             all_glue = False
     return changes, all_glue and bool(changes)
@@ -272,21 +310,31 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
     pairs = []
     for i, d in enumerate(du):
         for j, a in enumerate(au):
-            s = similarity(d, a, idf)
-            if s < THRESHOLD - SAME_VERB - SAME_LABEL - SAME_SECTION:
+            raw = similarity(d, a, idf)
+            if raw < THRESHOLD - SAME_VERB - SAME_LABEL - SAME_SECTION:
                 continue
-            s += (SAME_VERB if d.verb == a.verb else 0) + (SAME_LABEL if d.label == a.label else 0) \
+            s = raw + (SAME_VERB if d.verb == a.verb else 0) + (SAME_LABEL if d.label == a.label else 0) \
                 + (SAME_SECTION if d.section == a.section else 0)
             if s >= THRESHOLD:
-                pairs.append((s, i, j))
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+                pairs.append((s, raw, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[2], p[3]))
     d_to: dict[int, tuple[int, float]] = {}
     taken: set[int] = set()
-    for s, i, j in pairs:
+    for s, raw, i, j in pairs:
         if i in d_to or j in taken:
             continue
-        d_to[i] = (j, s)
+        d_to[i] = (j, raw)
         taken.add(j)
+    # a weak pair loses to a merge: a draft clause whose words lie mostly inside another matched
+    # adopted clause was merged into it (Res 11 noting further d + h → e), not rewritten elsewhere
+    for i, (j, raw) in list(d_to.items()):
+        if raw >= WEAK:
+            continue
+        md = _mass(du[i].bag, idf)
+        inside = max((_common(du[i].bag, au[k].bag, idf) / md for k in taken if k != j), default=0.0) if md else 0.0
+        if inside >= CONTAIN and inside > raw + 0.2:
+            del d_to[i]
+            taken.discard(j)
 
     strict = proposed_text is not None
     out: list[ClauseOutcome] = []
@@ -299,7 +347,7 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
         a = au[j]
         changes, glue = diff(d.toks, a.toks, glue=not strict)
         kind = "identical" if not changes or glue else "modified"
-        co = ClauseOutcome(d.clause, a.clause, d.path, a.path, kind, round(min(s, 1.0), 3), changes,
+        co = ClauseOutcome(d.clause, a.clause, d.path, a.path, kind, round(s, 3), changes,
                            moved=d.section != a.section, renumbered=d.label != a.label,
                            note="identical once the flattened old words are set aside" if changes and glue else "")
         out.append(co)
@@ -316,7 +364,7 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
             if dj in draft_of:
                 d = du[draft_of[dj]]
                 ma = _mass(a.bag, idf)
-                if ma and _common(d.bag, a.bag, idf) / ma >= CONTAIN:
+                if ma and _common(d.bag, a.bag, idf) / ma >= SPLIT_CONTAIN:
                     host = dj
                     break
         if host is not None:
