@@ -134,6 +134,7 @@ class _Unit:
     label: str
     toks: list[str]
     bag: Counter
+    mass: float = 0.0             # weighted word count, set by :func:`_weigh`
 
 
 def _clause_text(c: Clause) -> str:
@@ -164,7 +165,7 @@ def _title_clause(annex, span: Span) -> Clause:
 
 
 def units(text: ResolutionText, *, draft: bool, only_part: str | None = None,
-          proposed_text: ProposedText = None) -> list[_Unit]:
+          proposed_text: ProposedText = None, skip_annexes: Iterable[str] = ()) -> list[_Unit]:
     """Every clause of ``text`` as a unit, in document order (see the module docstring)."""
     raw: list[tuple[Clause, Path, str, str]] = []
     if not (only_part or "").startswith("annex"):
@@ -172,6 +173,8 @@ def units(text: ResolutionText, *, draft: bool, only_part: str | None = None,
             raw.extend(_walk(s.clauses, (s.key,), s.key, s.verb, draft))
     for a in text.annexes:
         if (only_part or "").startswith("annex-") and a.number not in (None, only_part.split("-", 1)[1]):
+            continue
+        if a.number is not None and f"annex-{a.number}" in skip_annexes:
             continue
         akey = a.key or f"annex-{a.number or 1}"
         if a.title:
@@ -204,6 +207,14 @@ def _idf(all_units: list[_Unit]) -> dict[str, float]:
     return {w: math.log(1 + n / d) for w, d in df.items()}
 
 
+def _weigh(us: list[_Unit]) -> dict[str, float]:
+    """The idf weights of the words of ``us``, and the mass of every unit under them."""
+    idf = _idf(us)
+    for u in us:
+        u.mass = _mass(u.bag, idf)
+    return idf
+
+
 def _mass(bag: Counter, idf: Mapping[str, float]) -> float:
     return sum(k * idf.get(w, 1.0) for w, k in bag.items())
 
@@ -216,7 +227,7 @@ def _common(a: Counter, b: Counter, idf: Mapping[str, float]) -> float:
 
 def similarity(d: _Unit, a: _Unit, idf: Mapping[str, float]) -> float:
     """Weighted Dice of the two bags of words (order-free, little hurt by glued old words)."""
-    md, ma = _mass(d.bag, idf), _mass(a.bag, idf)
+    md, ma = d.mass or _mass(d.bag, idf), a.mass or _mass(a.bag, idf)
     if not md or not ma:
         return 1.0 if not md and not ma else 0.0
     return 2 * _common(d.bag, a.bag, idf) / (md + ma)
@@ -299,19 +310,33 @@ def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True) -
 
 # --------------------------------------------------------------------------- alignment
 
-def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: ProposedText = None) -> list[ClauseOutcome]:
+#: A draft clause merges only into an adopted clause at most this many times its size: a short
+#: draft line is inside any long blob (the tables of Res 71's Annex 1 read as one paragraph).
+MERGE_RATIO = 4.0
+
+
+def _mergeable(d: _Unit, a: _Unit) -> bool:
+    return a.mass <= MERGE_RATIO * d.mass
+
+def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: ProposedText = None,
+          skip_annexes: Iterable[str] = ()) -> list[ClauseOutcome]:
     """Every draft clause with its outcome, then every clause the conference added.
 
     ``proposed_text``: the hook for unflattened wording — a mapping draft path → proposed words, or
-    a callable ``(clause, path) -> str | None``; where it gives words they are compared strictly."""
+    a callable ``(clause, path) -> str | None``; where it gives words they are compared strictly.
+    ``skip_annexes``: annexes of the adopted text (``"annex-1"``) that another proposal revises
+    (Res 71: ACP/64A1/8 the body, ACP/64A1/9 Annex 1), left out of this alignment."""
     du = units(draft, draft=True, only_part=draft.only_part, proposed_text=proposed_text)
-    au = units(adopted, draft=False, only_part=draft.only_part)
-    idf = _idf(du + au)
+    au = units(adopted, draft=False, only_part=draft.only_part, skip_annexes=skip_annexes)
+    idf = _weigh(du + au)
+    floor = THRESHOLD - SAME_VERB - SAME_LABEL - SAME_SECTION
     pairs = []
     for i, d in enumerate(du):
         for j, a in enumerate(au):
+            if 2 * min(d.mass, a.mass) < floor * (d.mass + a.mass):
+                continue          # even all the words of the smaller one would not reach the floor
             raw = similarity(d, a, idf)
-            if raw < THRESHOLD - SAME_VERB - SAME_LABEL - SAME_SECTION:
+            if raw < floor:
                 continue
             s = raw + (SAME_VERB if d.verb == a.verb else 0) + (SAME_LABEL if d.label == a.label else 0) \
                 + (SAME_SECTION if d.section == a.section else 0)
@@ -330,8 +355,9 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
     for i, (j, raw) in list(d_to.items()):
         if raw >= WEAK:
             continue
-        md = _mass(du[i].bag, idf)
-        inside = max((_common(du[i].bag, au[k].bag, idf) / md for k in taken if k != j), default=0.0) if md else 0.0
+        md = du[i].mass
+        inside = max((_common(du[i].bag, au[k].bag, idf) / md for k in taken if k != j and _mergeable(du[i], au[k])),
+                     default=0.0) if md else 0.0
         if inside >= CONTAIN and inside > raw + 0.2:
             del d_to[i]
             taken.discard(j)
@@ -363,7 +389,7 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
         for dj in (j - 1, j + 1):
             if dj in draft_of:
                 d = du[draft_of[dj]]
-                ma = _mass(a.bag, idf)
+                ma = a.mass
                 if ma and _common(d.bag, a.bag, idf) / ma >= SPLIT_CONTAIN:
                     host = dj
                     break
@@ -380,9 +406,9 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
         if co.outcome != "not-adopted":
             continue
         best = None
-        md = _mass(d.bag, idf)
+        md = d.mass
         for j, host in by_adopted.items():
-            share = _common(d.bag, au[j].bag, idf) / md if md else 0.0
+            share = _common(d.bag, au[j].bag, idf) / md if md and _mergeable(d, au[j]) else 0.0
             if share >= CONTAIN and (best is None or share > best[0]):
                 best = (share, j)
         if best is not None:
@@ -403,7 +429,7 @@ def _count(clauses: list[ClauseOutcome]) -> dict[str, int]:
 
 
 def outcome_of(proposal: Proposal, adopted: ResolutionText | None, *, proposed_text: ProposedText = None,
-               pairing: str = "") -> ProposalOutcome:
+               pairing: str = "", skip_annexes: Iterable[str] = ()) -> ProposalOutcome:
     """The outcome of one proposal against the adopted text of its resolution (or None)."""
     if adopted is None:
         kind = "suppression-confirmed" if proposal.action == "SUP" else "no-adopted-text"
@@ -412,7 +438,7 @@ def outcome_of(proposal: Proposal, adopted: ResolutionText | None, *, proposed_t
     if proposal.action == "SUP" or draft is None:
         return ProposalOutcome(proposal.symbol, "not-adopted" if proposal.action == "SUP" else "no-adopted-text",
                                adopted_number=adopted.number, pairing=pairing)
-    clauses = align(draft, adopted, proposed_text=proposed_text)
+    clauses = align(draft, adopted, proposed_text=proposed_text, skip_annexes=skip_annexes)
     counts = _count(clauses)
     n_draft = counts["identical"] + counts["modified"] + counts["not-adopted"]
     if n_draft and counts["not-adopted"] == n_draft:
@@ -462,6 +488,13 @@ def outcomes(docs: list[SourceDocument], *, proposed_text: ProposedText = None) 
     adopted = [t for doc in docs for t in doc.texts if t.adopted]
     claimed = {p.resolution.number for doc in docs for p in doc.proposals
                if p.resolution is not None and p.resolution.number is not None}
+    # annexes revised by a proposal of their own (Res 71 Annex 1 by ACP/64A1/9)
+    parts: dict[tuple, set[str]] = {}
+    for doc in docs:
+        for p in doc.proposals:
+            r = p.resolution
+            if r is not None and r.number is not None and (r.only_part or "").startswith("annex-"):
+                parts.setdefault((r.body, r.instrument, r.number), set()).add(r.only_part)
     out = []
     for doc in docs:
         for p in doc.proposals:
@@ -469,5 +502,7 @@ def outcomes(docs: list[SourceDocument], *, proposed_text: ProposedText = None) 
             if p.resolution is None:
                 out.append(ProposalOutcome(p.symbol, "no-adopted-text"))
                 continue
-            out.append(outcome_of(p, t, proposed_text=proposed_text, pairing=how))
+            r = p.resolution
+            skip = set() if r.only_part else parts.get((r.body, r.instrument, r.number), set())
+            out.append(outcome_of(p, t, proposed_text=proposed_text, pairing=how, skip_annexes=skip))
     return out
