@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from pipeline.model import Clause, ResolutionText, Section, Span
-from pipeline.outcomes.align import (THRESHOLD, align, diff, outcomes, similarity, tokens, units, _idf)
+from pipeline.outcomes.align import THRESHOLD, align, diff, outcomes, tokens, units
 from pipeline.rdf.uris import slug
 from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import parse
@@ -30,11 +29,14 @@ FINAL_ACTS = PROJECT_ROOT / "data" / "sources" / "pp18-final-acts" / "pp18_final
 GOLD = json.loads((PROJECT_ROOT / "tests" / "fixtures" / "outcomes_gold.json").read_text(encoding="utf-8"))["outcomes"]
 KIND = {"identical": "identical", "modified": "modified", "none": "not-adopted"}
 
-#: Floors, set a little under what the aligner reaches (printed with -s), so that a regression shows.
-FLOOR_PRECISION = 0.85
-FLOOR_RECALL = 0.80
-FLOOR_KIND = 0.75
-FLOOR_ADDED_F1 = 0.55
+#: Floors, a little under what the aligner reached when this was written (pairs P 0.992 R 0.981,
+#: kind accuracy 0.972, added P 0.964 R 1.000 at THRESHOLD 0.35), so that a regression shows.  The
+#: threshold was calibrated on these same four proposals (no held-out gold): a sweep gives the same
+#: pair scores within 0.01 from 0.30 to 0.50.
+FLOOR_PRECISION = 0.95
+FLOOR_RECALL = 0.95
+FLOOR_KIND = 0.93
+FLOOR_ADDED_F1 = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +216,15 @@ def test_split_clause():
     assert co.outcome == "modified"
     assert {co.adopted_path, *(p for p, _ in co.also_adopted)} == {("resolves", "1"), ("resolves", "2")}
     assert not [x for x in got if x.outcome == "added"]
+
+
+def test_two_clauses_merged_into_one():
+    draft = _r(_s("noting", _c("a", A1), _c("b", A4), _c("c", A2)))
+    adopted = _r(_s("noting", _c("a", A1 + ", and " + A4.replace("to ensure", "ensuring")), _c("b", A2)), adopted=True)
+    got = _by_draft(align(draft, adopted))
+    assert got[("noting", "a")].adopted_path == got[("noting", "b")].adopted_path == ("noting", "a")
+    assert got[("noting", "b")].outcome == "modified" and "merged" in (got[("noting", "a")].note + got[("noting", "b")].note)
+    assert got[("noting", "c")].adopted_path == ("noting", "b") and got[("noting", "c")].renumbered
 
 
 def test_same_words_other_punctuation_quotes_dashes_and_case():

@@ -15,17 +15,33 @@ not part of the proposed text (the gold's convention, after ``structure_gold.jso
 (dropped together with a following space, so the export's ``crossborder`` = ``cross-border``),
 footnote markers and inline footnotes, and punctuation.  The draft prose still carries flattened
 tracked changes (old and new words glued): the similarity used for the assignment is a weighted
-token Dice, which such glue lowers only a little, and two texts count as *identical* when their
-tokens are equal or when every difference is explained by glue (an old number next to a new one of
-the same shape, or a draft token that is an old word glued to the adopted one).  When an unflattened
-proposed wording is known, pass it as ``proposed_text`` (the one hook): it is then compared as is,
-without the glue tolerance.
+token Dice (idf weights over the two texts), which such glue lowers only a little.  Two texts are
+*identical* when their tokens are equal or when every difference is explained by glue
+(:func:`diff`): an old word or number printed right before a new one of its class (``2015 2019``,
+``balance parity``, ``the a``; an old function word before a content word, ``the fellowships``, is
+a real change), a draft token that is an old word glued to the adopted one (``attentionpriority``,
+``dubaihammamet 20122016``, with the rest of the old phrase before it), or spacing only (``50d``).
+This is a stand-in for ``pipeline/outcomes/unflatten.py``: when an unflattened proposed wording is
+known, pass it as ``proposed_text`` (the one hook) and it is compared strictly, without the glue
+tolerance.  The glue rules cannot see the conference keep an OLD word (Res 101 recalling a keeps
+``Guadalajara, 2010``: read as identical) nor tell an acronym from a glued word (``the ITU Council``
+→ ``the Council``: read as identical).
 
 *Assignment.*  Greedy best-first over the whole similarity matrix (scipy is not installed in the
-venv), one-to-one, pairs below :data:`THRESHOLD` refused.  A small bonus for the same section verb
-and the same label breaks ties between near-duplicates.  After it, an adopted clause left over whose
-words lie mostly inside one matched draft clause is a *split* part of it (``also_adopted``), and a
-draft clause left over whose words lie mostly inside one matched adopted clause is *merged* into it.
+venv), one-to-one.  A pair is refused below :data:`THRESHOLD` = 0.35, similarity plus a tie-break
+bonus of up to 0.10 (same section verb 0.04, same section 0.03, same label 0.03): a pair in the same
+slot passes from a raw similarity of 0.25, a pair moved to another section and label needs 0.35.
+Calibrated on the four gold proposals (tests/test_align.py; a sweep gives pair precision/recall
+within 0.01 from 0.30 to 0.50, below 0.30 precision falls, above 0.50 recall).  A weak pair (raw
+similarity below :data:`WEAK`) gives way when the draft clause lies mostly inside another matched
+adopted clause: it was *merged* there.  After the assignment, an adopted clause left over whose
+words lie mostly inside an adjacent matched draft clause is a *split* part of it (``also_adopted``),
+and a draft clause left over whose words lie mostly inside a matched adopted clause (not more than
+:data:`MERGE_RATIO` times its size) is *merged* into it.
+
+``outcomes`` pairs a proposal with the adopted text of the same body, instrument and number; a draft
+new resolution (ADD, no number) with the adopted text whose title is closest (token Dice at least
+:data:`TITLE_MIN` and :data:`TITLE_MARGIN` ahead of the next), among numbers no proposal claims.
 """
 from __future__ import annotations
 
@@ -39,8 +55,7 @@ from typing import Callable, Iterable, Mapping, Union
 
 from ..model import Clause, Proposal, ResolutionText, SourceDocument, Span
 
-#: Minimum similarity of a draft/adopted pair for the assignment (weighted Dice, bonus included).
-#: Calibrated on the four gold proposals (tests/test_align.py prints the distribution).
+#: Minimum score of a draft/adopted pair for the assignment (weighted Dice + tie-break bonus).
 THRESHOLD = 0.35
 #: Merge: share of a draft clause's (weighted) words found in the adopted clause it was merged into.
 CONTAIN = 0.75
@@ -484,7 +499,10 @@ def adopted_for(proposal: Proposal, adopted: list[ResolutionText], claimed: set[
 
 
 def outcomes(docs: list[SourceDocument], *, proposed_text: ProposedText = None) -> list[ProposalOutcome]:
-    """Every proposal of the corpus with its outcome against the adopted texts of the corpus."""
+    """Every proposal of the corpus with its outcome against the adopted texts of the corpus.
+
+    ``proposed_text`` must here be a callable ``(clause, path) -> str | None`` (paths repeat across
+    proposals; the clause object does not)."""
     adopted = [t for doc in docs for t in doc.texts if t.adopted]
     claimed = {p.resolution.number for doc in docs for p in doc.proposals
                if p.resolution is not None and p.resolution.number is not None}
