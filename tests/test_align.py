@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 
 from pipeline.model import Clause, ResolutionText, Section, Span
-from pipeline.outcomes.align import THRESHOLD, align, diff, outcomes, tokens, units
+from pipeline.outcomes.align import THRESHOLD, _slot, align, diff, outcomes, tokens, units
 from pipeline.rdf.uris import slug
 from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import parse
@@ -81,7 +81,7 @@ def _score(docs, g):
     du, au = units(p.resolution, draft=True), units(ad, draft=False)
     got = align(p.resolution, ad)
     by_draft = {co.draft_path: co for co in got if co.draft is not None}
-    gold_pairs, got_pairs, kinds_ok, n = set(), set(), 0, 0
+    gold_pairs, got_pairs, kinds_ok, n, moved_ok, moved_n = set(), set(), 0, 0, 0, 0
     mismatches = []
     for c in g["clauses"]:
         n += 1
@@ -99,6 +99,13 @@ def _score(docs, g):
         if co.adopted_path is not None:
             have = {(dp, co.adopted_path)} | {(dp, q) for q, _ in co.also_adopted}
         got_pairs |= have
+        if c["adopted"] and co.adopted_path is not None:
+            want_moved = _slot(slug(c["section"])) != _slot(slug(c["adopted"]["section"]))
+            moved_ok += co.moved == want_moved
+            moved_n += 1
+            if co.moved != want_moved:
+                mismatches.append((c["line"], c["section"], c["label"], f"moved {co.moved}, gold section "
+                                   f"{c['adopted']['section']!r}"))
         ok_kind = co.outcome == KIND[c["match"]]
         kinds_ok += ok_kind
         if have != want or not ok_kind:
@@ -106,7 +113,7 @@ def _score(docs, g):
                                f"got {co.outcome} {sorted(x[1] for x in have)} sim {co.similarity}"))
     gold_added = {_find(au, c, draft=False) for c in g["added_by_conference"]}
     got_added = {co.adopted_path for co in got if co.outcome == "added"}
-    return dict(n=n, tp=len(gold_pairs & got_pairs), gold=len(gold_pairs), got=len(got_pairs), kinds=kinds_ok,
+    return dict(moved_ok=moved_ok, moved_n=moved_n, n=n, tp=len(gold_pairs & got_pairs), gold=len(gold_pairs), got=len(got_pairs), kinds=kinds_ok,
                 added_tp=len(gold_added & got_added), added_gold=len(gold_added), added_got=len(got_added),
                 counts=Counter(co.outcome for co in got), mismatches=mismatches,
                 added_missed=sorted(gold_added - got_added, key=str), added_extra=sorted(got_added - gold_added))
@@ -122,7 +129,7 @@ def test_gold_score(docs):
     print(f"\nthreshold {THRESHOLD}")
     print(f"{'proposal':<12} {'draft':>5} {'pairs P':>8} {'pairs R':>8} {'kind acc':>8} {'added P':>8} {'added R':>8}   got id/mod/not/added")
     for sym, s in rows:
-        for k in ("n", "tp", "gold", "got", "kinds", "added_tp", "added_gold", "added_got"):
+        for k in ("n", "tp", "gold", "got", "kinds", "added_tp", "added_gold", "added_got", "moved_ok", "moved_n"):
             tot[k] += s[k]
         c = s["counts"]
         print(f"{sym:<12} {s['n']:>5} {s['tp'] / max(s['got'], 1):>8.3f} {s['tp'] / max(s['gold'], 1):>8.3f} "
@@ -133,6 +140,7 @@ def test_gold_score(docs):
     K = tot["kinds"] / tot["n"]
     aP, aR = tot["added_tp"] / max(tot["added_got"], 1), tot["added_tp"] / tot["added_gold"]
     print(f"{'total':<12} {tot['n']:>5} {P:>8.3f} {R:>8.3f} {K:>8.3f} {aP:>8.3f} {aR:>8.3f}")
+    print(f"moved flag right on {tot['moved_ok']} of {tot['moved_n']} adopted draft clauses")
     for sym, s in rows:
         for m in s["mismatches"]:
             print("  ", sym, *m)
@@ -141,6 +149,7 @@ def test_gold_score(docs):
     assert P >= FLOOR_PRECISION and R >= FLOOR_RECALL
     assert K >= FLOOR_KIND
     assert _f1(aP, aR) >= FLOOR_ADDED_F1
+    assert tot["moved_ok"] >= 0.95 * tot["moved_n"]
 
 
 def test_outcomes_over_the_corpus(docs):

@@ -144,12 +144,18 @@ def _label_key(label: str | None) -> str:
 class _Unit:
     clause: Clause
     path: Path
-    section: str                  # section key ("" for annex paragraphs outside sections)
+    section: str                  # the section's slot: its key without "itu" (see :func:`_slot`)
     verb: str
     label: str
     toks: list[str]
     bag: Counter
     mass: float = 0.0             # weighted word count, set by :func:`_weigh`
+
+
+def _slot(section_key: str) -> str:
+    """The section a clause stands in, for *moved*: the Final Acts say "instructs the ITU Council"
+    where the drafts say "instructs the Council" (Res 11, 70); that is the same section."""
+    return "-".join(w for w in section_key.split("-") if w != "itu")
 
 
 def _clause_text(c: Clause) -> str:
@@ -208,7 +214,7 @@ def units(text: ResolutionText, *, draft: bool, only_part: str | None = None,
         lab = _label_key(c.label)
         if toks and toks[0] == lab and c.label not in (None, "title"):
             toks = toks[1:]   # a first list item whose label stayed in the text
-        out.append(_Unit(c, path, section, verb, lab, toks, Counter(toks)))
+        out.append(_Unit(c, path, _slot(section), verb, lab, toks, Counter(toks)))
     return out
 
 
