@@ -67,9 +67,12 @@ _COMPOUND_TAILS = {
 _COMPOUND_HEADS = {
     "cross", "multi", "non", "co", "inter", "intra", "sub", "self", "well", "long", "short", "high",
     "low", "pre", "post", "re", "anti", "counter", "cyber", "tele", "e", "m", "mid", "semi",
-    "under", "over", "socio", "macro", "micro", "mega", "ex", "vice", "follow", "state", "up",
+    "under", "over", "socio", "extra", "pro", "para", "ultra", "trans", "bi", "tri", "macro", "micro", "mega", "ex", "vice", "follow", "state", "up",
 }
 _FUNCTION = {"the", "a", "an", "to", "of", "for", "with", "by", "in", "on", "and", "or", "at"}
+#: words that never stand as one half of a replaced pair found by the adopted text alone
+_GRAMMAR = _FUNCTION | {"as", "is", "are", "be", "been", "being", "was", "were", "that", "which", "its",
+                        "their", "this", "these", "those", "it", "from", "into", "such", "all", "not"}
 _SUFFIXES = ("ing", "es", "e", "s", "ed", "ion", "ions", "al")
 
 
@@ -86,6 +89,9 @@ def _split_glued(token: str) -> tuple[str, str] | None:
         # acronyms (ITUD, WTDC) — except a plural acronym glued to a word: ICTsservices
         m = re.match(r"^([A-Z]{2,}s)([a-z]{3,})$", token)
         if m and _is_word(m.group(2), 3.0):
+            return m.group(1), m.group(2)
+        m = re.match(r"^([A-Z]?[a-z]{3,})([A-Z]{2,}s?)$", token)      # "IssuesITU"
+        if m and _is_word(m.group(1), 3.0):
             return m.group(1), m.group(2)
         return None
     best: tuple[float, int] | None = None
@@ -212,12 +218,12 @@ def _raw_pattern_splits(text: str) -> list[Split]:
     for rx, reading in _KNOWN_INTERLEAVED:
         for m in rx.finditer(text):
             old, new = reading(m)
-            add(m.start(), m.end(), old, new, "known replacement", "probable")
+            add(m.start(), m.end(), old, new, "known replacement", "sure")
     for old_rx, new_rx in _KNOWN:
         for a, b, order in ((old_rx, new_rx, "on"), (new_rx, old_rx, "no")):
             for m in re.finditer(rf"(?P<x>{a}) ?(?P<y>{b})(?![A-Za-z])", text):
                 old, new = (m.group("x"), m.group("y")) if order == "on" else (m.group("y"), m.group("x"))
-                add(m.start(), m.end(), old, new, "known replacement", "probable")
+                add(m.start(), m.end(), old, new, "known replacement", "sure")
     for m in _RE_REVISION.finditer(text):
         a, b = m.group("a"), m.group("b")
         ya, yb = int(m.group("ya")), int(m.group("yb"))
@@ -230,9 +236,11 @@ def _raw_pattern_splits(text: str) -> list[Split]:
         ya, yb = int(m.group("ya")), int(m.group("yb"))
         if ya == yb:
             continue
-        first_old = ya < yb
         pa, pb = m.group("pa"), m.group("pb")
-        old_p, new_p = (pa, pb) if first_old else (pb, pa)
+        # places and years are flattened apart and need not be printed in the same order
+        # ("Buenos AiresDubai, 20142017"): the venues' own order decides the places
+        ranked = _venue_rank(pa, pb)
+        old_p, new_p = ranked if ranked else ((pa, pb) if ya < yb else (pb, pa))
         add(m.start("pa"), m.end("pb"), old_p, new_p, "revision heading", "sure")
         add(m.start("ya"), m.end("yb"), str(min(ya, yb)), str(max(ya, yb)), "adjacent years", "sure")
     for m in _RE_VENUE_PAIR.finditer(text):
@@ -255,7 +263,7 @@ def _raw_pattern_splits(text: str) -> list[Split]:
             add(m.start(), m.end(), pre + m.group("a"), pre + m.group("b"), "adjacent years", "probable")
     for m in _RE_YEARS_SPACED.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
-        if a < b <= a + 8:
+        if a < b <= a + 8 or (a < b <= a + 12 and a % 10 == 0 and b % 10 == 0):
             add(m.start(), m.end(), m.group("a"), m.group("b"), "adjacent years", "sure")
     for m in _RE_YEARS_GLUED.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
@@ -299,6 +307,8 @@ def _raw_pattern_splits(text: str) -> list[Split]:
         if m.group("a") != m.group("b"):
             add(m.start("a"), m.end("b"), None, None, "glued labels", "uncertain")
     m = _RE_END_PUNCT.search(text)
+    if m and m.group("a") == "." and re.search(r"\b(?:etc|i\.e|e\.g|No|para|Rev)$", text[:m.start()]):
+        m = None            # "etc.;": an abbreviation's full stop, not a version's
     if m and m.group("a") != m.group("b"):
         pair = {m.group("a"), m.group("b")}
         if pair == {",", ";"}:
@@ -316,6 +326,9 @@ def _glued_word_splits(text: str) -> list[Split]:
         tok = m.group(0)
         if m.start() > 0 and text[m.start() - 1] in "-/’'" or text[m.end():m.end() + 1] in ("-",):
             continue
+        if _suffix_glue(tok):
+            out.append(Split(m.start(), m.end(), tok, None, None, "glued endings", "uncertain"))
+            continue
         halves = _split_glued(tok)
         if halves:
             left, right = halves
@@ -329,10 +342,6 @@ def _glued_word_splits(text: str) -> list[Split]:
                                  "duplicated function word", "probable"))
             else:
                 out.append(Split(m.start(), m.end(), tok, left, right, "glued words", "probable"))
-            continue
-        suf = _suffix_glue(tok)
-        if suf:
-            out.append(Split(m.start(), m.end(), tok, None, None, "glued endings", "uncertain"))
     return out
 
 
@@ -360,20 +369,26 @@ def _decide_by_adopted(split: Split, text: str, adopted_norm: str) -> Split:
         return split
     if split.old is None or split.new is None:
         cands = _readings(split)
+    elif split.evidence == "glued words":
+        cands = _cuts(split.printed)
     else:
         cands = [(split.old, split.new), (split.new, split.old)]
     # judge on the words together with their context, so that short words ("a") are not found anywhere
-    pre = " ".join(_WORD.findall(text[:split.start])[-2:])
-    post = " ".join(_WORD.findall(text[split.end:])[:2])
+    pre = " ".join(_WORD.findall(text[:split.start])[-1:])
+    post = " ".join(_WORD.findall(text[split.end:])[:1])
+
+    def found(words: str) -> bool:
+        if not words:
+            return False
+        if len(_WORD.findall(words)) >= 2 and _in_adopted(words, adopted_norm):
+            return True
+        return _in_adopted(f"{pre} {words}", adopted_norm) or _in_adopted(f"{words} {post}", adopted_norm)
+
     good = []
     for old, new in cands:
         if not new and not old:
             continue
-        new_ok = _in_adopted(f"{pre} {new} {post}", adopted_norm) or (
-            len(_WORD.findall(new)) >= 2 and _in_adopted(new, adopted_norm))
-        old_ok = _in_adopted(f"{pre} {old} {post}", adopted_norm) or (
-            len(_WORD.findall(old)) >= 2 and _in_adopted(old, adopted_norm))
-        if new_ok and not old_ok:
+        if found(new) and not found(old):
             good.append((old, new))
     if len(good) == 1:
         old, new = good[0]
@@ -387,7 +402,21 @@ def _readings(split: Split) -> list[tuple[str, str]]:
     if suf:
         stem, s1, s2 = suf
         return [(stem + s1, stem + s2), (stem + s2, stem + s1)]
+    parts = split.printed.split(" ")
+    if len(parts) == 2:            # "Annex 1 2": either order
+        return [(parts[0], parts[1]), (parts[1], parts[0])]
     return []
+
+
+def _cuts(token: str) -> list[tuple[str, str]]:
+    """Every reading of a glued token as two words, both orders (``areconfirm``: are|confirm,
+    a|reconfirm …), for the adopted text to choose from."""
+    out = []
+    for i in range(1, len(token)):
+        left, right = token[:i], token[i:]
+        if (_zipf(left) >= 1.5 or left.lower() == "a") and (_zipf(right) >= 1.5 or right.lower() == "a"):
+            out += [(left, right), (right, left)]
+    return out
 
 
 def _adopted_pairs(text: str, adopted: str, taken: list[tuple[int, int]]) -> list[Split]:
@@ -398,8 +427,6 @@ def _adopted_pairs(text: str, adopted: str, taken: list[tuple[int, int]]) -> lis
     a_toks = [_norm(t) for t in _WORD.findall(adopted)]
     p_norm = [_norm(t.group(0)) for t in toks]
     sm = SequenceMatcher(None, p_norm, a_toks, autojunk=False)
-    if sm.ratio() < 0.6:
-        return []
     out: list[Split] = []
     ops = sm.get_opcodes()
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
@@ -409,7 +436,9 @@ def _adopted_pairs(text: str, adopted: str, taken: list[tuple[int, int]]) -> lis
             continue
         run = p_norm[i1:i2]
         nxt = p_norm[i2]
-        if run[-1] in _FUNCTION or nxt in _FUNCTION or run[0] in _FUNCTION:
+        if ops[k - 1][2] - ops[k - 1][1] < 2 or ops[k + 1][2] - ops[k + 1][1] < 2:
+            continue        # judged only inside stretches the conference kept word for word
+        if run[-1] in _GRAMMAR or nxt in _GRAMMAR or run[0] in _GRAMMAR:
             continue
         if not all(t.isalpha() for t in run + [nxt]):
             continue
