@@ -143,12 +143,11 @@ _VENUE_ORDER = [
     ("Guadalajara", "Busan"), ("Busan", "Dubai"), ("Dubai", "Buenos Aires"),
     ("Dubai", "Hammamet"), ("Johannesburg", "Dubai"), ("Hyderabad", "Dubai"),
 ]
-_VENUES = "Guadalajara|Busan|Dubai|Buenos Aires|Hammamet|Johannesburg|Hyderabad|Geneva|Antalya|Sharm el-Sheikh"
+_VENUES = r"Guadalajara|Busan|Dubai|Buenos\s+Aires|Hammamet|Johannesburg|Hyderabad|Geneva|Antalya"
 
 _RE_REVISION = re.compile(
-    rf"(?P<a>(?:{_VENUES}|[A-Z]{{3,}}), (?P<ya>{_YEAR}))"
-    rf"(?P<b>(?:[Rr]ev\. )?(?:{_VENUES}|[A-Z][A-Z ]{{2,}}|[a-z]+), (?P<yb>{_YEAR}))(?![\d])",
-    re.IGNORECASE,
+    rf"(?P<a>(?i:{_VENUES}), (?P<ya>{_YEAR}))"
+    rf"\s?(?P<b>(?:[Rr]ev\. )?(?i:{_VENUES}), (?P<yb>{_YEAR}))(?![\d])",
 )
 _RE_VENUE_PAIR = re.compile(rf"\b(?P<a>{_VENUES}) ?(?P<b>{_VENUES})\b")
 _RE_PERIODS = re.compile(
@@ -190,11 +189,12 @@ _KNOWN_INTERLEAVED = [
 
 def _venue_rank(a: str, b: str) -> tuple[str, str] | None:
     """(old, new) for two venues printed side by side, from the order the conferences met."""
+    a, b = " ".join(a.split()), " ".join(b.split())
     for old, new in _VENUE_ORDER:
         if (a, b) == (old, new):
-            return a, b
+            return 0, 1
         if (a, b) == (new, old):
-            return b, a
+            return 1, 0
     return None
 
 
@@ -240,13 +240,17 @@ def _raw_pattern_splits(text: str) -> list[Split]:
         # places and years are flattened apart and need not be printed in the same order
         # ("Buenos AiresDubai, 20142017"): the venues' own order decides the places
         ranked = _venue_rank(pa, pb)
-        old_p, new_p = ranked if ranked else ((pa, pb) if ya < yb else (pb, pa))
+        if ranked:
+            old_p, new_p = (pa, pb)[ranked[0]], (pa, pb)[ranked[1]]
+        else:
+            old_p, new_p = (pa, pb) if ya < yb else (pb, pa)
         add(m.start("pa"), m.end("pb"), old_p, new_p, "revision heading", "sure")
         add(m.start("ya"), m.end("yb"), str(min(ya, yb)), str(max(ya, yb)), "adjacent years", "sure")
     for m in _RE_VENUE_PAIR.finditer(text):
         r = _venue_rank(m.group("a"), m.group("b"))
         if r:
-            add(m.start(), m.end(), r[0], r[1], "conference venues", "probable")
+            pair = (" ".join(m.group("a").split()), " ".join(m.group("b").split()))
+            add(m.start(), m.end(), pair[r[0]], pair[r[1]], "conference venues", "probable")
     for m in _RE_PERIOD_BY_YEAR.finditer(text):
         old = f"{m.group('a1')}-{m.group('a2')}"
         new = f"{m.group('b1')}-{m.group('b2')}"
