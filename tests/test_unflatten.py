@@ -23,11 +23,14 @@ ENTRIES = GOLD["unflattening"]
 SEED = PROJECT_ROOT / "data/sources/000_e6762f12f0311554.txt"
 FINAL_ACTS = PROJECT_ROOT / "data/sources/pp18-final-acts/pp18_final_acts_akn.xml"
 
-# Honest floors (measured when written, see the printed table; they guard against regressions).
-FLOOR_PROPOSED = 0.55     # proposed wording exact, all 105 lines
-FLOOR_OLD = 0.45          # old wording exact
-FLOOR_CHANGE = 0.80       # change kind
-FLOOR_PROPOSED_NO_ADOPTED = 0.50  # the same without the adopted text
+# Honest floors, a little under what was measured when written (78, 77 and 97 of 105 with the
+# adopted text; 70 proposed without it).  Most misses are changes the print does not mark
+# (unmarked insertions the gold infers from dates), whole phrases printed new-then-old, and the
+# gold's counter-evidence cases where the conference kept the OLD words.
+FLOOR_PROPOSED = 0.70     # proposed wording exact, all 105 lines
+FLOOR_OLD = 0.70          # old wording exact
+FLOOR_CHANGE = 0.88       # change kind
+FLOOR_PROPOSED_NO_ADOPTED = 0.64  # proposed wording exact without the adopted text
 
 
 def _fa_lines() -> list[str]:
@@ -229,26 +232,37 @@ def test_label_change_whole_clause():
     assert (w.proposed, w.old, w.change) == ("", text, "deleted")
 
 
+def _fa_p(n: int) -> str:
+    return re.sub(r"<[^>]+>", "", _fa_lines()[n - 1]).strip()
+
+
 def test_adopted_text_decides_order():
-    # 'fosteredimproved': the adopted resolves 8 reads 'should continue to be improved'
-    text = "relevant organizations should continue to be fosteredimproved, in the interests"
-    w = unflatten(text, adopted="relevant organizations should continue to be improved, in the interests")
-    assert "be improved," in w.proposed and "be fostered," in w.old
-    assert w.splits[0].evidence == "adopted text" and w.splits[0].confidence == "sure"
+    # 'to provideto ensure input' (l.506) is printed new-then-old; the adopted clause (Final Acts
+    # l.3581) reads 'to provide input for further policy developments'
+    text = _seed_line(506)
+    assert "to ensure input" in unflatten(text).proposed          # the print-order prior alone
+    w = unflatten(text, adopted=_fa_p(3581))
+    assert "to provide input" in w.proposed and "to ensure input" in w.old
+    s = next(s for s in w.splits if s.printed.startswith("to provide"))
+    assert (s.evidence, s.confidence) == ("adopted text", "sure")
 
 
-def test_adopted_text_against_print_order():
-    # 'leveraginge' (l.481): two endings; neither word list nor order decides, the adopted text does
-    text = "leveraginge ITU's role"
-    assert unflatten(text).ambiguous
-    w = unflatten(text, adopted="leverage ITU's role")
-    assert w.proposed == "leverage ITU's role" and not w.ambiguous
+def test_adopted_text_resolves_glued_endings():
+    # 'leveraginge' (l.481): two endings of one stem; the word list cannot order them, the
+    # adopted clause (Final Acts l.3473, 'leveraging the power') can
+    text = _seed_line(481)
+    bare = unflatten(text)
+    assert bare.ambiguous and "leveraginge" in bare.proposed and bare.old is None
+    w = unflatten(text, adopted=_fa_p(3473))
+    assert "leveraging" in w.proposed and "leveraginge" not in w.proposed
 
 
 def test_ambiguous_is_flagged_not_guessed():
-    w = unflatten("the Annex 1 2 to this resolution")
-    assert w.ambiguous and w.proposed == "the Annex 1 2 to this resolution" and w.old is None
-    assert w.splits[0].confidence == "uncertain"
+    # 'the a' (l.532): which article is new stays open without outside evidence
+    text = _seed_line(532)
+    w = unflatten(text)
+    assert w.ambiguous and w.proposed == text and w.old is None and w.change == "modified"
+    assert [s.confidence for s in w.splits] == ["uncertain"]
 
 
 # --------------------------------------------------------------------------- the seed, before and after
