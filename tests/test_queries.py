@@ -27,6 +27,11 @@ NAMES = sorted(CATALOGUE)
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 
+#: questions about what a conference did with the proposals: they need the adopted texts beside the
+#: proposals (tests/test_corpus.py asks them of the whole corpus); on the seed alone they answer nothing
+NEED_ADOPTED = {"resolution-changes"}
+
+
 def seed_line(n: int) -> str:
     """Line ``n`` (1-based) of the seed, with the normalisation SEED_FACTS.md uses."""
     return " ".join(SEED_LINES[n - 1].replace("\u00a0", " ").split())
@@ -88,6 +93,9 @@ def test_example_runs_on_the_seed_and_answers(name, seed_build, seed_store):
     q = CATALOGUE[name]
     bindings = qmod.bind(q, q.example_values(), settings)
     variables, rows = qmod.run(q, seed_store, bindings)
+    if name in NEED_ADOPTED:
+        assert rows == [], f"{name}: the seed alone holds no adopted text to compare with"
+        return
     assert rows, f"{name}: the example call answers nothing on the seed"
 
 
@@ -318,11 +326,14 @@ def test_clauses_mentioning(seed, facts):
     assert {r["number"] for r in rows if r["number"]} <= near
     strip = lambda rs: [{k: v for k, v in r.items() if k != "phrase"} for r in rs]  # noqa: E731
     assert strip(seed("clauses-mentioning", phrase="DIGITAL Divide")) == strip(rows)
-    # a flattened change glues "Connect 2020 2030 Agenda" (l.2667-2688, all in Resolution 200)
+    # a flattened change glues "Connect 2020 2030 Agenda" (l.2667-2688, all in Resolution 200): the
+    # draft's text is its proposed wording, so the new name is found and the glued words are not
     assert "Connect 2030 Agenda" not in SEED.read_text(encoding="utf-8")
-    connect = seed("clauses-mentioning", phrase="Connect 2020 2030 Agenda")
+    assert "Connect 2020 2030 Agenda" in seed_line(2674)
+    connect = seed("clauses-mentioning", phrase="Connect 2030 Agenda")
     assert {r["number"] for r in connect} == {"200"}
     assert {2674, 2675, 2676} <= {int(r["line"]) for r in connect}
+    assert seed("clauses-mentioning", phrase="Connect 2020 2030 Agenda") == []
 
 
 def test_annex_contents_resolution_25(seed, facts):

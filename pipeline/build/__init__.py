@@ -117,6 +117,26 @@ def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
     r.ntriples = None
 
 
+def _outcomes(st: ox.Store, sources: list[Source], u: URIs) -> int:
+    """The corpus-level graph of what conferences did with the proposals (``graph/outcomes``):
+    every proposal whose resolution the corpus also holds as adopted, clause by clause.  It needs
+    the models of two kinds of document, so it is made here, after every document is read (the
+    sources are parsed again: about 2 s for the default corpus, less than keeping every model of
+    a large build in memory).  Returns the number of proposals compared."""
+    from ..mapping.outcomes import outcome_triples
+    from ..outcomes import outcomes
+    from ..rdf.terms import _ox_term
+    G = ox.NamedNode(u.outcomes_graph)
+    st.remove_graph(G)
+    docs = [parse(s.path, text=s.text, sha256=s.sha256) for s in sources]
+    if not any(d.proposals for d in docs) or not any(r.adopted and not r.symbol for d in docs for r in d.texts):
+        return 0
+    results = outcomes(docs)
+    triples = outcome_triples(docs, u, results)
+    st.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), G) for s, p, o in dict.fromkeys(triples))
+    return sum(1 for r in results if r.outcome != "no-adopted-text")
+
+
 def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iterable[str],
                       compact: bool = False) -> tuple[dict, Report]:
     """The inferred graph, recomputed over the whole dataset (and written as the difference
@@ -253,6 +273,13 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         progress("validate", f"{len(todo)} document(s) parsed, mapped and validated; "
                              f"{res.report.count('violation')} violations, {res.report.count('warning')} warnings, "
                              f"{res.report.count('info')} notes (SHACL results and findings about the sources)")
+
+        t = time.perf_counter()
+        n_outcomes = _outcomes(st, sources, u)
+        res.seconds["outcomes"] = time.perf_counter() - t
+        if n_outcomes:
+            progress("outcomes", f"{n_outcomes} proposal(s) compared with the adopted texts "
+                                 f"({res.seconds['outcomes']:.1f} s)")
 
         t = time.perf_counter()
         for slug in set(reusable) | {r.slug for r in res.docs}:

@@ -14,6 +14,7 @@ but they never count as the version citing anything.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -24,6 +25,7 @@ from ..rdf.terms import DCTERMS, ELI, PROV, RDF, RDFS, RG, XSD, _ox_term, _rdfli
 from ..rdf.triples import new_graph
 from .citations import CitationMapper
 from .plan import PlanMapper
+from ..outcomes.unflatten import unflatten
 from ..rdf.vocab import concept_codes
 from ..reference import BODY_NAMES, document_by_slug, final_acts_titles
 from ..reference.registry import registry_for
@@ -49,6 +51,8 @@ class Mapper(PlanMapper, CitationMapper):
         self._described: set[str] = set()
         self._collected = False
         self._un_symbol: str | None = None   # the UN resolution whose parts are being mapped
+        self._draft = False                   # mapping a proposal's draft (its prose carries flattened changes)
+        self._line_starts: list[int] | None = None
         self._section_uri = ""
 
     # -- triples ---------------------------------------------------------------
@@ -260,7 +264,14 @@ class Mapper(PlanMapper, CitationMapper):
         self.add(t, RG.proposedIn, pu)
         self.add(t, RG.status, concept("text-status", "proposed-text"))
         if r.title:
-            self.add(t, DCTERMS.title, lit(r.title, lang="en"))
+            w = unflatten(r.title)
+            self.add(t, DCTERMS.title, lit(w.proposed or r.title, lang="en"))
+            for sp in w.splits:
+                ok = sp.confidence != "uncertain" and sp.old is not None and sp.new is not None
+                self.findings.append(Finding("glued-change", (f"title: read {sp.printed!r} as {sp.old!r} replaced by {sp.new!r} "
+                                                              f"({sp.evidence}, {sp.confidence})") if ok else
+                                             f"title: old and new words glued in {sp.printed!r}; left as printed",
+                                             sp.printed, self.span_of(sp.printed, r.span), "info" if ok else "warning"))
         self.add(t, DCTERMS.identifier, lit(f"{label} ({r.new_revision}) as proposed in {p.symbol}"))
         self.add(t, RDFS.label, lit(f"{label} ({r.new_revision}), text proposed in {p.symbol}", lang="en"))
         if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
@@ -343,6 +354,7 @@ class Mapper(PlanMapper, CitationMapper):
         """Sections and annexes of a text ``t`` (draft, adopted version or UN resolution)."""
         self._version = t
         self._un_symbol = r.symbol
+        self._draft = not r.adopted
         for i, s in enumerate(r.sections, start=1):
             self.section(t, s, i)
         for i, a in enumerate(r.annexes, start=1):
@@ -398,7 +410,10 @@ class Mapper(PlanMapper, CitationMapper):
         if c.former_label:
             self.add(cu, RG.formerLabel, lit(c.former_label))
         self.add(cu, RG.labelChange, concept("label-change", c.label_change))
-        self.add(cu, RG.text, lit(c.text, lang="en"))
+        if self._draft:
+            self.draft_wording(cu, c)
+        else:
+            self.add(cu, RG.text, lit(c.text, lang="en"))
         self.add(cu, RG.position, lit(c.position))
         verb = None
         if self._un_symbol is not None:
@@ -443,6 +458,41 @@ class Mapper(PlanMapper, CitationMapper):
         for child in c.children:
             self.clause_child(cu, child, s)
 
+    def draft_wording(self, cu: str, c: Clause) -> None:
+        """A draft clause's words read apart (:func:`pipeline.outcomes.unflatten`): ``rg:text`` the
+        proposed wording (kept and inserted words), ``rg:replacedText`` the wording it replaces
+        where recoverable, ``rg:printedText`` the words as printed when they differ, and
+        ``rg:clauseChange``; each split is a ``glued-change`` finding saying on which evidence
+        and how sure, and glue left unread stays in the text, flagged."""
+        change = c.label_change if c.label_change in ("inserted", "deleted", "renumbered") else None
+        w = unflatten(c.text, label_change=change)
+        proposed = w.proposed if w.proposed or change == "deleted" else c.text
+        self.add(cu, RG.text, lit(proposed if proposed else c.text, lang="en"))
+        if proposed != c.text:
+            self.add(cu, RG.printedText, lit(c.text, lang="en"))
+        if w.old is not None and w.old != proposed:
+            self.add(cu, RG.replacedText, lit(w.old, lang="en"))
+        self.add(cu, RG.clauseChange, concept("clause-change", w.change if w.change in known_clause_changes() else "modified"))
+        for sp in w.splits:
+            if sp.confidence == "uncertain" or sp.old is None or sp.new is None:
+                self.findings.append(Finding("glued-change", f"old and new words glued in {sp.printed!r} ({sp.evidence}); "
+                                             "could not be read apart: left as printed", sp.printed, self.span_of(sp.printed, c.span),
+                                             "warning"))
+            else:
+                self.findings.append(Finding("glued-change", f"read {sp.printed!r} as {sp.old!r} replaced by {sp.new!r} "
+                                             f"({sp.evidence}, {sp.confidence})", sp.printed, self.span_of(sp.printed, c.span), "info"))
+
+    def span_of(self, words: str, within: Span) -> Span:
+        """Where ``words`` stand in the source within ``within`` (the first occurrence), else ``within``."""
+        text = self.doc.text
+        i = text.find(words, within.char_start, within.char_end + len(words))
+        if i < 0:
+            return within
+        if self._line_starts is None:
+            self._line_starts = [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+        line = bisect_right(self._line_starts, i)
+        return Span(line, line + words.count("\n"), i, i + len(words))
+
     def clause_child(self, parent: str, c: Clause, s: Section) -> None:
         self.clause(parent, c, s)
 
@@ -468,6 +518,11 @@ class Mapper(PlanMapper, CitationMapper):
 def known_verbs() -> frozenset[str]:
     """Codes of the section-verb scheme (``ontology/concepts.ttl``)."""
     return frozenset(concept_codes("verb"))
+
+
+@lru_cache(maxsize=1)
+def known_clause_changes() -> frozenset[str]:
+    return frozenset(concept_codes("clause-change"))
 
 
 @lru_cache(maxsize=1)

@@ -164,6 +164,11 @@ class URIs:
         return f"{self.base}graph/inferred"
 
     @property
+    def outcomes_graph(self) -> str:
+        """What conferences did with the proposals: made across documents, by the build."""
+        return f"{self.base}graph/outcomes"
+
+    @property
     def ontology_graph(self) -> str:
         return f"{self.base}graph/ontology"
 
