@@ -36,6 +36,7 @@ from . import akn_graph as g
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 E = "{%s}" % NS
 GENERATOR = "resgraph"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 INSTRUMENT_ABBR = {"resolution": "res", "decision": "dec", "recommendation": "rec"}
 ROLE_WORDS = ("secretary-general", "director", "chair", "president", "rapporteur", "coordinator")
 
@@ -377,6 +378,11 @@ class DocWriter:
         pre_parts = [p for p in t.parts if p.kind == "section" and _kind(p) == "preambular"]
         main_parts = [p for p in t.parts if p not in pre_parts]
         if pre_parts:
+            early = [p for p in main_parts if p.node.position() < pre_parts[-1].node.position()]
+            for p in early:
+                self.notes.append(f"Section '{p.node.one(RG.verbPhrase) or p.node.uri}' ({_kind(p) or p.kind}) stands "
+                                  f"among the preambular sections in the graph; written in the main body.")
+        if pre_parts:
             preamble = _el(doc, "preamble", eId="preamble")
             for i, sec in enumerate(pre_parts, 1):
                 self.recitals(preamble, sec, i)
@@ -406,20 +412,24 @@ class DocWriter:
 
     # -- preamble -------------------------------------------------------------------
     def recitals(self, parent, sec: g.Part, i: int) -> None:
-        eid = self.ids.make(None, "recs", str(i))
-        recs = _el(parent, "recitals", eId=eid, refersTo=self._refers(sec))
         phrase = sec.node.one(RG.verbPhrase) or ""
         un = self.ident["author"] == "unga"
+        if un and phrase:      # "The General Assembly,"
+            _el(_el(parent, "formula", name="enactingFormula"), "p", phrase)
+        eid = self.ids.make(None, "recs", str(i))
+        recs = _el(parent, "recitals", eId=eid, refersTo=self._refers(sec))
         if phrase and not un:
             _el(_el(recs, "intro"), "p", phrase)
         if not sec.children:
             self.notes.append(f"Section '{phrase or sec.node.uri}' has no clause; written as one empty recital.")
             _el(_el(recs, "recital", eId=self.ids.make(eid, "rec", "1")), "p")
         for k, c in enumerate(sec.children, 1):
-            label = c.node.one(RG.printedLabel)
-            r = _el(recs, "recital", eId=self.ids.make(eid, "rec", label or str(k)))
+            label = _printed(c)
+            r = _el(recs, "recital", eId=self.ids.make(eid, "rec", _token(c, k)))
             if label:
                 _el(r, "num", label)
+            else:
+                self.no_label(c)
             p = _el(r, "p")
             self.clause_words(p, c, r.get("eId"))
             if c.children:
@@ -428,8 +438,8 @@ class DocWriter:
     def block_list(self, parent, kids: list[g.Part], pid: str) -> None:
         bl = _el(parent, "blockList", eId=self.ids.make(pid, "list", "1"))
         for k, c in enumerate(kids, 1):
-            label = c.node.one(RG.printedLabel)
-            it = _el(bl, "item", eId=self.ids.make(bl.get("eId"), "item", label or str(k)))
+            label = _printed(c)
+            it = _el(bl, "item", eId=self.ids.make(bl.get("eId"), "item", _token(c, k)))
             if label:
                 _el(it, "num", label)
             p = _el(it, "p")
@@ -462,8 +472,8 @@ class DocWriter:
         eid = self.ids.make(pid, "hcontainer", str(i))
         h = _el(parent, "hcontainer", eId=eid, name=_kind(sec) or "section", refersTo=self._refers(sec))
         phrase = sec.node.one(RG.verbPhrase)
-        un = self.ident["author"] == "unga"
-        if phrase and not un:
+        un_main = self.ident["author"] == "unga" and pid is None    # "operative part": no printed heading
+        if phrase and not un_main:
             heading = _el(h, "heading")
             self.inline(heading, phrase, sec.node.uri, [])
         if not sec.children:
@@ -474,14 +484,14 @@ class DocWriter:
             self.paragraph(h, c, eid, k, 0)
 
     def paragraph(self, parent, c: g.Part, pid: str, k: int, depth: int) -> None:
-        label = c.node.one(RG.printedLabel)
+        label = _printed(c)
         tag, abbr = ("paragraph", "para") if depth == 0 else ("point", "point")
-        eid = self.ids.make(pid, abbr, label or str(k))
+        eid = self.ids.make(pid, abbr, _token(c, k))
         el = _el(parent, tag, eId=eid, refersTo=self._refers(c))
         if label:
             _el(el, "num", label)
-        elif c.node.one(ELI.number) is None and not re.fullmatch(r".*/p\d+", c.node.uri):
-            self.notes.append(f"Clause {c.node.uri} has no label; written without <num>.")
+        else:
+            self.no_label(c)
         if c.children:
             lst = _el(el, "list", eId=self.ids.make(eid, "list", "1"))
             p = _el(_el(lst, "intro"), "p")
@@ -491,6 +501,11 @@ class DocWriter:
         else:
             p = _el(_el(el, "content"), "p")
             self.clause_words(p, c, eid)
+
+    def no_label(self, c: g.Part) -> None:
+        """A note for a clause with no printed label (not for a UN preambular paragraph: never numbered)."""
+        if c.node.one(ELI.number) is None and not re.fullmatch(r".*/p\d+", c.node.uri):
+            self.notes.append(f"Clause {c.node.uri} has no label; written without <num>.")
 
     def _refers(self, part: g.Part) -> str | None:
         hrefs = part.node.all(RG.addressee)
@@ -567,6 +582,20 @@ class DocWriter:
         return build
 
 
+def _token(c: g.Part, k: int) -> str:
+    """The number part of a clause's eId: its printed label, else its number (a label the reader
+    inferred, never printed), else ``u`` and its ordinal (unnumbered)."""
+    return _printed(c) or c.node.one(ELI.number) or f"u{k}"
+
+
+def _printed(c: g.Part) -> str | None:
+    """The label as printed; a dash or bullet item (keyed ``…-bullet-N``) printed a bullet."""
+    label = c.node.one(RG.printedLabel)
+    if label is None and re.search(r"(?:^|-)bullet-\d+$", c.node.uri.rsplit("/", 1)[-1]):
+        return "\u2022"
+    return label
+
+
 def _kind(part: g.Part) -> str | None:
     k = part.node.one(RG.sectionKind)
     return k.rstrip("/").rsplit("/", 1)[-1] if k else None
@@ -604,10 +633,10 @@ def write_textual_mods(analysis, mods: Iterable[tuple[str, str | None, str | Non
         tm = _el(pm, "textualMod", eId=ids.make(None, "pmod", str(i)), type=kind)
         _el(tm, "source", href=href)
         _el(tm, "destination", href=href)
-        if old is not None:
-            _el(tm, "old", href=href).text = _clean(old)
-        if new is not None:
-            _el(tm, "new", href=href).text = _clean(new)
+        # old and new hold elements of another namespace (anyOtherType): the words in an XHTML span
+        for tag, words in (("old", old), ("new", new)):
+            if words is not None:
+                etree.SubElement(_el(tm, tag, href=href), XHTML + "span", nsmap={"h": XHTML[1:-1]}).text = _clean(words)
     return pm
 
 
@@ -661,19 +690,30 @@ def collection(entries: list[tuple[str, str, str]], inline: list | None = None) 
     pre = _el(dc, "preface")
     _el(_el(pre, "longTitle", eId="longTitle"), "p", "The texts resgraph holds: adopted texts, proposals' drafts, UN resolutions")
     body = _el(dc, "collectionBody")
-    for href, show, eid in entries:
+    for k, (href, show, eid) in enumerate(entries):
         comp = _el(body, "component", eId=eid)
         if inline is None:
             _el(comp, "documentRef", eId=f"{eid}_ref", href=href, showAs=show)
-        else:
-            _el(comp, "componentRef", eId=f"{eid}_ref", src=f"#{eid}_doc", showAs=show)
-    if inline is not None:
-        comps = _el(dc, "components")
-        for (href, show, eid), doc_root in zip(entries, inline):
-            c = _el(comps, "component", eId=f"{eid}_doc")
-            for child in doc_root:
-                c.append(child)
+        else:                  # the document itself, its eIds prefixed (unique across the collection)
+            for child in inline[k]:
+                _prefix_ids(child, f"{eid}-")
+                comp.append(child)
     return root
+
+
+_ID_REFS = ("href", "source", "refersTo", "by", "outcome", "actor", "as", "src")
+
+
+def _prefix_ids(root, prefix: str) -> None:
+    """Every eId of ``root`` prefixed, and every ``#eId`` reference to it rewritten."""
+    ids = {e.get("eId") for e in root.iter() if e.get("eId")}
+    for e in root.iter():
+        if e.get("eId"):
+            e.set("eId", prefix + e.get("eId"))
+        for a in _ID_REFS:
+            v = e.get(a)
+            if v and "#" in v:
+                e.set(a, " ".join("#" + prefix + x[1:] if x.startswith("#") and x[1:] in ids else x for x in v.split()))
 
 
 def export_dir(store: ox.Store, out_dir: Path) -> dict:
