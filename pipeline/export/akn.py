@@ -204,7 +204,6 @@ def _fill(p, text: str, marks: list[tuple[int, int, str, object]]) -> None:
     pos, last = 0, None
 
     def put(s: str):
-        nonlocal last
         s = _clean(s)
         if not s:
             return
@@ -286,12 +285,10 @@ class DocWriter:
         self.tlc[body_href] = ("TLCOrganization", self.tlc[body_href][1],
                                t.labels.get(body_href) or ("United Nations General Assembly" if ident["author"] == "unga"
                                                            else f"ITU {ident['author'][4:].upper()}"))
-        preface = self.preface(doc)
+        self.preface(doc)
         self.body(doc)
-        # meta last: the references and notes are known once the body is written
+        # meta last (its element stays first): the references and notes are known once the body is written
         self.meta(meta, ident)
-        doc.remove(preface)
-        doc.insert(1, preface)
         return root
 
     def meta(self, meta, ident: dict) -> None:
@@ -362,7 +359,9 @@ class DocWriter:
         doc_type = {"resolutionDraft": "Draft resolution"}.get(ident["name"], ident["name"].capitalize())
         dt = _el(p, "docType", doc_type)
         dt.tail = " "
-        num = _el(p, "docNumber", n.one(DCTERMS.identifier) or ident["number"])
+        ident_words = n.one(DCTERMS.identifier) or ident["number"]
+        # "Resolution 11 (Rev. Dubai, 2018)" → docType Resolution, docNumber "11 (Rev. Dubai, 2018)"
+        num = _el(p, "docNumber", re.sub(r"^(?:Resolution|Decision|Recommendation)\s+", "", ident_words))
         num.tail = ": "
         title = n.one(DCTERMS.title) or ""
         tt = _el(p, "docTitle")

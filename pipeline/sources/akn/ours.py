@@ -13,7 +13,7 @@ from ...model import Annex, Clause, Footnote, Section
 from ...rdf.uris import slug as _slug
 from ..structure import structure
 from ..un_text.words import addressees as un_addressees, opening as un_opening
-from .build import NS, ComponentReader, Words, local, new_section, self_citation, text_of
+from .build import NS, ComponentReader, Words, local, self_citation, text_of
 
 ITEM_TAGS = {"recital", "paragraph", "point", "item"}
 GENERATOR = "#resgraph"
@@ -203,13 +203,12 @@ class OursReader(ComponentReader):
         for (k, s, e), note in zip(w.notes, note_els):
             mark = note.get("marker") or str(len(c.footnotes) + 1)
             ntext = text_of(note)
-            fspan = xt.char_span(s, e)
             c.footnotes.append(Footnote(mark, mark, ntext, xt.char_span(w.at(k), w.at(k))))
-            for x in find_citations(ntext, base=0, span=lambda a_, b_, s=s: xt.char_span(s, s), context=self.ctx):
+            # citations in the note: spanned by the whole note (its words are not mapped one by one)
+            for x in find_citations(ntext, base=0, span=lambda a_, b_, s=s, e=e: xt.char_span(s, e), context=self.ctx):
                 if not self_citation(x, self.res):
                     x.note = f"in footnote {mark}"
                     c.citations.append(x)
-            del fspan
         if self.un:
             self.un_clause(c, label, depth)
         parent = self.last_at.get(depth - 1) if depth > 0 else None
@@ -240,4 +239,4 @@ class OursReader(ComponentReader):
         return None
 
 
-__all__ = ["OursReader", "is_ours", "new_section", "structure"]
+__all__ = ["OursReader", "is_ours"]
