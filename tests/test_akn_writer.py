@@ -303,3 +303,46 @@ def _all_clauses(cs):
     for c in cs:
         yield c
         yield from _all_clauses(c.children)
+
+
+#: Texts whose round trip differs, and why (neither is the writer's doing):
+KNOWN_ROUND_TRIP = {
+    # the Final Acts reader took the "2" of "Action Lines C2" for footnote mark 2, so the graph's text
+    # reads "Action Lines C, C5 and C6" (the citations were found before the mark was removed); and
+    # footnote 3 of resolves 9 holds the words of paragraphs 10 and 11 (their citations were found
+    # on the clause): read again from our file, 4 citations are not found
+    "resolution/pp/140/dubai-2018": "citations -4 +0",
+    # the footnote mark glued to "(UN-SWAP)2" hid that citation from the first reading; in our
+    # file the mark is an authorialNote and "UN-SWAP" is found: one more citation
+    "resolution/pp/70/dubai-2018": "citations -0 +1",
+}
+
+
+def test_round_trip_of_every_adopted_text(corpus_store, tmp_path):
+    """All 105 adopted texts (64 PP-18, 41 UN) written, built again, compared."""
+    from pipeline.build import build
+    from pipeline.store import open_current
+    uris = [u for u in akn_graph.text_uris(corpus_store) if "/id/proposal/" not in u]
+    assert len(uris) == 105
+    src = tmp_path / "sources"
+    src.mkdir()
+    for u in uris:
+        root, w = akn.build(corpus_store, u)
+        (src / akn.file_name(w.t, w.ident)).write_bytes(akn._serialise(root))
+    settings = Settings(base="http://127.0.0.1:8000/", store_dir=tmp_path / "store")
+    build(sorted(src.glob("*.xml")), settings=settings)
+    st, _ = open_current(settings)
+    differ = {}
+    for u in uris:
+        a, b = _shape(corpus_store, u), _shape(st, u)
+        why = []
+        if sorted(a["sections"]) != sorted(b["sections"]):
+            why.append("sections")
+        if a["clauses"] != b["clauses"] or a["order"] != b["order"]:
+            why.append("clauses")
+        if a["citations"] != b["citations"]:
+            why.append(f"citations -{sum((a['citations'] - b['citations']).values())} "
+                       f"+{sum((b['citations'] - a['citations']).values())}")
+        if why:
+            differ[u[len(BASE):]] = "; ".join(why)
+    assert differ == KNOWN_ROUND_TRIP
