@@ -266,10 +266,12 @@ def query(name, params, fmt, list_, describe, show_sparql, adhoc, endpoint, base
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(sorted(w.cli for w in WRITERS if w.cli and w.dataset)), default="nq",
-              show_default=True, help="nq/trig keep the named graphs; nt/ttl/jsonld merge them.")
+              show_default=True, help="nq/trig keep the named graphs; nt/ttl/jsonld merge them; akn: Akoma Ntoso.")
+@click.option("--output", "output", type=click.Path(file_okay=False), default=None,
+              help="akn: one file per text and collection.akn.xml into this directory (else one collection to stdout).")
 @settings_options
-def export(fmt, base, store_dir):
-    """Write the published graph (asserted + inferred) to stdout."""
+def export(fmt, output, base, store_dir):
+    """Write the published graph (asserted + inferred) to stdout, or one file per text (--output)."""
     from .store import StoreError, open_current
 
     settings = make_settings(base, store_dir)
@@ -277,7 +279,14 @@ def export(fmt, base, store_dir):
         st, _gen = open_current(settings)
     except StoreError as e:
         raise UserError(str(e)) from None
-    writer(fmt).dataset(st, sys.stdout.buffer)
+    w = writer(fmt)
+    if output is not None:
+        if w.files is None:
+            raise UserError(f"--output is for a format written one file per text (akn), not {fmt}")
+        stats = w.files(st, Path(output))
+        click.echo(f"wrote {stats['files']} text(s) and collection.akn.xml to {output} in {stats['seconds']:.2f} s", err=True)
+        return
+    w.dataset(st, sys.stdout.buffer)
 
 
 @click.command()

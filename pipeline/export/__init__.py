@@ -6,16 +6,19 @@ the fixed-format suffix come from here).  To add one, see ``docs/architecture.md
 >>> [w.name for w in WRITERS if w.resource]
 ['turtle', 'ntriples', 'jsonld', 'rdfxml']
 >>> sorted(w.cli for w in WRITERS if w.dataset)
-['jsonld', 'nq', 'nt', 'trig', 'ttl']
+['akn', 'jsonld', 'nq', 'nt', 'trig', 'ttl']
+>>> [w.name for w in WRITERS if w.document]
+['akn']
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Callable
 
 import pyoxigraph as ox
 
-from . import rdf
+from . import akn, rdf
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,9 @@ class Writer:
     ``aliases`` (other media types answered with it).  ``resource(triples, context_url=…)`` writes
     one resource's description (None: not served at ``/doc``); ``dataset(store, out)`` writes the
     whole published dataset (None: not an export format).  ``keeps_graphs``: the export keeps the
-    named graphs.
+    named graphs.  ``document(store, uri)`` writes one text as a document of its own (None: the URI is
+    not a text; served at ``/doc/…`` for texts only); ``files(store, directory)`` writes one file per
+    text (``resgraph export --output DIR``).
     """
 
     name: str
@@ -38,6 +43,8 @@ class Writer:
     dataset: Callable[[ox.Store, BinaryIO], None] | None = None
     aliases: tuple[str, ...] = ()
     keeps_graphs: bool = False
+    document: Callable[[ox.Store, str], bytes | None] | None = None
+    files: Callable[[ox.Store, Path], dict] | None = None
 
 
 #: Every writer; those with ``resource`` are offered at ``/doc/…`` in this order, the first the default.
@@ -48,6 +55,7 @@ WRITERS: list[Writer] = [
     Writer("rdfxml", None, "application/rdf+xml", ".rdf", rdf.write_rdfxml),
     Writer("nquads", "nq", "application/n-quads", ".nq", None, rdf.dump_nquads, keeps_graphs=True),
     Writer("trig", "trig", "application/trig", ".trig", None, rdf.dump_trig, keeps_graphs=True),
+    Writer("akn", "akn", "application/akn+xml", ".akn.xml", None, akn.dataset, document=akn.document, files=akn.export_dir),
 ]
 
 
@@ -59,6 +67,15 @@ def writer(name: str) -> Writer:
     raise KeyError(name)
 
 
+def document(store: ox.Store, uri: str, name: str) -> bytes | None:
+    """One text as a document in the format ``name`` (a :attr:`Writer.name` with ``document``);
+    None when ``uri`` is not a text."""
+    w = writer(name)
+    if w.document is None:
+        raise KeyError(f"{name} does not write one text")
+    return w.document(store, uri)
+
+
 def serialise(triples: list[ox.Triple], name: str, *, context_url: str) -> bytes:
     """One resource's description in the format ``name`` (a :attr:`Writer.name`)."""
     w = writer(name)
@@ -67,4 +84,4 @@ def serialise(triples: list[ox.Triple], name: str, *, context_url: str) -> bytes
     return w.resource(triples, context_url=context_url)
 
 
-__all__ = ["WRITERS", "Writer", "serialise", "writer"]
+__all__ = ["WRITERS", "Writer", "document", "serialise", "writer"]

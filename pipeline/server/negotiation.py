@@ -57,7 +57,11 @@ TURTLE, NTRIPLES, JSONLD, RDFXML = _RDF["turtle"], _RDF["ntriples"], _RDF["jsonl
 HTML = Format("html", "text/html", ".html", ("application/xhtml+xml",))
 
 RDF_TYPES: tuple[Format, ...] = tuple(_RDF.values())
-RESOURCE_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML)
+# Documents of one text (Akoma Ntoso): offered at /doc/… for texts only, after HTML.
+DOCUMENT_TYPES: tuple[Format, ...] = tuple(Format(w.name, w.media_type, w.suffix, w.aliases)
+                                           for w in WRITERS if w.document is not None)
+RESOURCE_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML, *DOCUMENT_TYPES)
+NON_TEXT_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML)
 # N-Triples is listed with text/plain as an alias for the SPARQL endpoint only: old clients
 # (and the SPARQL 1.0 era) ask for it that way.
 NTRIPLES_PLAIN = Format("ntriples", "application/n-triples", ".nt", ("text/plain",))

@@ -178,3 +178,45 @@ def test_static_assets_for_the_query_page(http):
     page = http.get("/query").text
     assert '/static/yasgui/yasgui.min.js' in page and "sparql" in page
     assert http.get("/static/../app.py").status_code == 404
+
+
+# ------------------------------------------------------------- Akoma Ntoso (issue 17) ---
+
+AKN = "application/akn+xml"
+AKN_NS = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
+
+
+@pytest.fixture(scope="module")
+def corpus_http(corpus_build, tmp_path_factory):
+    """A server on the default corpus (texts: PP-18 versions, proposals' drafts, UN resolutions)."""
+    import httpx
+
+    from .conftest import serve_store, stop_server
+    s = serve_store(corpus_build[1], tmp_path_factory.mktemp("akn-served") / "data")
+    with httpx.Client(base_url=s.url.rstrip("/"), timeout=30) as c:
+        yield c
+    stop_server(s)
+
+
+@pytest.mark.parametrize("path", ["resolution/pp/11/dubai-2018", "proposal/ACP/64A1/13/text", "un/A/RES/80/16"])
+def test_a_text_is_served_as_akoma_ntoso(corpus_http, path):
+    from lxml import etree
+    neg = corpus_http.get(f"/doc/{path}", headers={"Accept": AKN})
+    assert neg.status_code == 200, neg.text
+    assert neg.headers["content-type"].split(";")[0] == AKN
+    assert neg.headers["content-location"] == f"/doc/{path}.akn.xml"
+    root = etree.fromstring(neg.content)
+    assert root.tag == AKN_NS + "akomaNtoso"
+    alias = root.find(f".//{AKN_NS}FRBRExpression/{AKN_NS}FRBRalias[@name='resgraph']").get("value")
+    assert alias.endswith("/id/" + path)
+    fixed = corpus_http.get(f"/doc/{path}.akn.xml")
+    assert fixed.status_code == 200 and fixed.headers["content-type"].split(";")[0] == AKN
+    assert f'</doc/{path}.akn.xml>; rel="alternate"; type="{AKN}"' in corpus_http.get(f"/doc/{path}.ttl").headers["link"]
+    # the default stays Turtle
+    assert corpus_http.get(f"/doc/{path}", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
+
+
+def test_what_is_not_a_text_has_no_akoma_ntoso(corpus_http):
+    assert corpus_http.get("/doc/resolution/pp/11", headers={"Accept": AKN}).status_code == 406
+    assert corpus_http.get("/doc/resolution/pp/11.akn.xml").status_code == 404
+    assert "akn" not in corpus_http.get("/doc/resolution/pp/11.ttl").headers["link"]

@@ -10,9 +10,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import dataset, describe as describe_mod
-from ..negotiation import BY_SUFFIX, HTML, JSONLD, RESOURCE_TYPES, Format
+from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSONLD, NON_TEXT_TYPES, RESOURCE_TYPES, Format
 from .common import Context, _Prepared, _choose, _plain, _server_root
-from ...export import serialise
+from ...export import document, serialise
+from ...export.akn_graph import is_text
 from ...export.rdf import context_document
 
 _UNSEEN = object()
@@ -69,10 +70,10 @@ def routes(ctx: Context) -> list[Route]:
             return _plain(404, f"no resource {uris.from_id_path(rest)}")
         return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
 
-    def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None) -> dict[str, str]:
+    def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None, offers=RESOURCE_TYPES) -> dict[str, str]:
         doc_path = "/doc/" + stem
         headers = {"Link": ", ".join(
-            [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_TYPES if f is not fmt]
+            [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in offers if f is not fmt]
             + [f'<{uri}>; rel="canonical"']),
         }
         if fixed is None:
@@ -93,9 +94,13 @@ def routes(ctx: Context) -> list[Route]:
         if found is None:
             return _plain(404, f"no resource {uris.from_id_path(rest)}")
         uri, stem, fixed = found
-        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        # a text (adopted, draft, UN resolution) is also offered as a document of its own (Akoma Ntoso)
+        offers = RESOURCE_TYPES if is_text(snap.store, uri) else NON_TEXT_TYPES
+        if fixed is not None and fixed not in offers:
+            return _plain(404, f"{uri} is not a text: no {fixed.media_type} document")
+        fmt = _choose(request, offers, fixed)
         if fmt is HTML:
-            return await run_in_threadpool(_resource_page, request, snap, uri, stem, _doc_headers(uri, stem, fmt, fixed),
+            return await run_in_threadpool(_resource_page, request, snap, uri, stem, _doc_headers(uri, stem, fmt, fixed, offers),
                                            described.get(uri))
         # The document depends on the generation, the path and the format only (and, for
         # JSON-LD, on the server root its @context points to): worked out once per generation.
@@ -103,9 +108,12 @@ def routes(ctx: Context) -> list[Route]:
         key = ("doc", rest, fmt.name, root)
         prepared = snap.answers.get(key)
         if prepared is None:
-            d = described.get(uri) or describe_mod.describe(snap.store, uri)
-            body = serialise(d.rdf_triples(), fmt.name, context_url=root + "context.jsonld")
-            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed), "Content-Type": fmt.content_type}).raw_headers, body
+            if fmt in DOCUMENT_TYPES:
+                body = await run_in_threadpool(document, snap.store, uri, fmt.name)
+            else:
+                d = described.get(uri) or describe_mod.describe(snap.store, uri)
+                body = serialise(d.rdf_triples(), fmt.name, context_url=root + "context.jsonld")
+            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed, offers), "Content-Type": fmt.content_type}).raw_headers, body
             snap.answers.put(key, prepared, len(body) + 1000)
         return _Prepared(*prepared)
 
@@ -113,7 +121,8 @@ def routes(ctx: Context) -> list[Route]:
         d = d or describe_mod.describe(snap.store, uri)
         ctx = describe_mod.page_context(snap.store, d, settings)
         formats = [{"label": f.name if f.name != "rdfxml" else "RDF/XML", "media_type": f.media_type,
-                    "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES if f is not HTML]
+                    "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES
+                   if f is not HTML and (f not in DOCUMENT_TYPES or is_text(snap.store, uri))]
         return render("resource.html", request, headers=headers, r=ctx, formats=formats,
                       uri_href=describe_mod.Linker(snap.store, settings).href(uri))
 

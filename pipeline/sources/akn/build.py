@@ -209,6 +209,7 @@ class ComponentReader:
             source_id=frbr["FRBRthis"].get("value") if "FRBRthis" in frbr else None)
         self.ctx = {"default_body": res.body, "default_number": res.number}
         res.title = self._title(title_el)
+        self.begin(res)
         for el in d.iter(f"{{{NS}}}formula"):
             res.preamble = text_of(el)
             break
@@ -221,9 +222,15 @@ class ComponentReader:
         self.repair_words()
         self.duplicate_eids()
         for sec in res.sections + [s for a in res.annexes for s in a.sections]:
-            structure(sec, self.sd, tracked=False)
+            self.structure_section(sec)
         resolve_internal_references(res, xt, self.sd.findings)
         return res
+
+    def begin(self, res: ResolutionText) -> None:
+        """After the identification is read, before the body (a subclass reads more of it)."""
+
+    def structure_section(self, sec: Section) -> None:
+        structure(sec, self.sd, tracked=False)
 
     def _title(self, el) -> str:
         if el is None:

@@ -20,6 +20,7 @@ from ...model import SourceDocument
 from ...reference import rows as reference_rows
 from ..limits import SourceError
 from .build import ComponentReader, XmlText, NS, local as _local, text_of as _text
+from .ours import OursReader, is_ours
 
 SNIFF = re.compile(r"<(?:[\w.-]+:)?akomaNtoso\b[^>]*=\s*[\"']" + re.escape(NS) + r"[\"']")
 ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
@@ -68,8 +69,9 @@ def read(path: Path, text: str, sha256: str, slug: str) -> SourceDocument:
     else:
         comps = [top]
     titles = _full_titles()
+    cls = OursReader if is_ours(root) else ComponentReader
     for d in comps:
-        res = ComponentReader(d, xt, sd, titles).read()
+        res = cls(d, xt, sd, titles).read()
         if res is not None:
             sd.texts.append(res)
     if not sd.texts:
