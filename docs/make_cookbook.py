@@ -1,6 +1,7 @@
-"""Regenerate docs/cookbook.md by running each call on a fresh build of the seed.
+"""Regenerate docs/cookbook.md by running each call on a fresh build of the default corpus
+(data/sources: the APT's proposals, PP-18's Final Acts, 41 GA resolutions).
 
-    .venv/bin/python docs/make_cookbook.py        # builds the seed into /tmp/q8store first
+    .venv/bin/python docs/make_cookbook.py        # builds the corpus into /tmp/q8store first
 
 Every output in the cookbook is what the command printed; nothing is edited by hand.
 """
@@ -51,6 +52,12 @@ RECIPES = [
   ("clause-changes", '-p resolution="PP Resolution 11" --format tsv', "| cut -f2-7",
    "Which clauses: `910` printed = old 9, new 10."),
   ("clause-changes", '-p resolution="PP Resolution 25" -p change=deleted --format tsv', "| cut -f2,4,6,7", "Only the clauses probably deleted."),
+ ]),
+ ("What the conference did with the proposals", [
+  ("proposal-outcomes", "-p document=pp18-64-add1 --format tsv", "| cut -f1-8 | head -10",
+   "Each APT proposal against what PP-18 adopted (the Final Acts): clauses adopted as proposed, changed, not adopted, and added by the conference."),
+  ("resolution-changes", '-p resolution="PP Resolution 70" --format tsv', "| cut -f1-4,7 | head -12",
+   "What PP-18 changed in Resolution 70, clause by clause, with the words substituted, inserted or repealed."),
  ]),
  ("Reading the texts", [
   ("outline", '-p resolution="PP Resolution 11" --format tsv', "| cut -f3-7", "How a resolution is laid out."),

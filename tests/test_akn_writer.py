@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+
+from pipeline.rdf.vocab import PREFIXES
 from lxml import etree
 
 from pipeline.export import WRITERS, akn, akn_graph, document, writer
@@ -223,6 +226,23 @@ def test_textual_mods_from_hand_made_outcome_data(corpus_store, schema, tmp_path
     assert "".join(tms[0].find("a:new", NS).itertext()).strip() == "Dubai, 2018"
     assert tms[1].find("a:old", NS) is None and tms[2].find("a:new", NS) is None
     assert tms[0].find("a:destination", NS).get("href").endswith("/resolves/1")
+
+
+def test_textual_mods_from_the_outcomes_of_the_corpus(corpus_store, schema, tmp_path):
+    """Resolution 70 as PP-18 adopted it: one textualMod per word-level change the build found
+    between ACP/64A1/7's draft and the adopted clauses (graph/outcomes), each on its adopted clause."""
+    v = BASE + "resolution/pp/70/dubai-2018"
+    expected = list(corpus_store.query(
+        "SELECT ?v ?clause ?c WHERE { ?clause eli:is_part_of+ ?v . ?d rg:adoptedAs ?clause ; rg:textualChange ?c }",
+        prefixes=PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("v"): ox.NamedNode(v)}))
+    assert expected, "the build compares ACP/64A1/7 with the adopted Resolution 70"
+    body = akn.document(corpus_store, v)
+    f = tmp_path / "70.akn.xml"
+    f.write_bytes(body)
+    assert not _errors(schema, f)
+    tms = etree.fromstring(body).findall(".//a:analysis/a:passiveModifications/a:textualMod", NS)
+    assert len(tms) == len(expected)
+    assert {t.find("a:destination", NS).get("href") for t in tms} == {r["clause"].value for r in expected}
 
 
 # ------------------------------------------------------------------- round trip ---

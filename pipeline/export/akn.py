@@ -650,6 +650,8 @@ def document(store: ox.Store, uri: str, modifications: list | None = None) -> by
 
 def build(store: ox.Store, uri: str, modifications: list | None = None) -> tuple[etree._Element, DocWriter]:
     t = g.load(store, uri)
+    if modifications is None:   # what the conference changed in the drafts it adopted as this text
+        modifications = g.outcome_modifications(store, uri)
     w = DocWriter(t, store, modifications)
     try:
         root = w.write()

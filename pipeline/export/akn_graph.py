@@ -187,3 +187,18 @@ def adoption_date(store: ox.Store, version_uri: str) -> str | None:
     for q in store.quads_for_pattern(ox.NamedNode(version_uri), ox.NamedNode(str(ELI.date_document)), None, None):
         return q.object.value
     return None
+
+
+def outcome_modifications(store: ox.Store, text_uri: str) -> list[tuple[str, str | None, str | None, str]]:
+    """The textual changes a conference made to the drafts it adopted as this text (graph/outcomes:
+    ``?draft rg:adoptedAs ?clause ; rg:textualChange ?c``), as ``(kind, old, new, href)`` for the
+    writer's ``passiveModifications``; href is the adopted clause.  Empty for a text no outcome names."""
+    q = """SELECT ?text ?clause ?kind ?old ?new ?n WHERE {
+      ?clause eli:is_part_of+ ?text .
+      ?draft rg:adoptedAs ?clause ; rg:textualChange ?c .
+      ?c rg:changeKind/skos:notation ?kind ; rg:oldWords ?old ; rg:newWords ?new .
+      BIND (STR(?c) AS ?n)
+    } ORDER BY ?clause ?n"""
+    rows = store.query(q, prefixes={"eli": str(ELI), "rg": str(RG), "skos": str(SKOS)},
+                       use_default_graph_as_union=True, substitutions={ox.Variable("text"): ox.NamedNode(text_uri)})
+    return [(r["kind"].value, r["old"].value or None, r["new"].value or None, r["clause"].value) for r in rows]

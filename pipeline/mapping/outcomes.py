@@ -65,7 +65,7 @@ def outcome_triples(docs: list[SourceDocument], u: URIs, results) -> list[tuple]
                     add(a, RG.draftedAs, d)
                     add(d, RG.similarity, lit(f"{co.similarity:.3f}", datatype=XSD.decimal))
                 for n, ch in enumerate(co.changes, start=1):
-                    c = iri(f"{d}#change-{n}")
+                    c = iri(u.textual_change(d, n))
                     add(d, RG.textualChange, c)
                     add(c, RDF.type, RG.TextualChange)
                     add(c, RG.changeKind, concept("change-kind", ch.kind))
@@ -74,4 +74,5 @@ def outcome_triples(docs: list[SourceDocument], u: URIs, results) -> list[tuple]
                     add(c, RDFS.label, lit(f"{ch.kind}: {ch.old!r} → {ch.new!r}"[:200], lang="en"))
             elif a is not None:
                 add(a, RG.clauseOutcome, concept("clause-outcome", "added"))
+                add(a, RG.comparedWith, draft_text)
     return out

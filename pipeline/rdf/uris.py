@@ -122,6 +122,10 @@ class URIs:
     def finding(self, doc_slug: str, n: int) -> str:
         return f"{self.base}id/finding/{doc_slug}/{n}"
 
+    def textual_change(self, clause_uri: str, n: int) -> str:
+        """The n-th word-level change from a draft clause to the clause adopted from it."""
+        return f"{clause_uri}#change-{n}"
+
     def citation(self, citing_uri: str, n: int) -> str:
         return f"{citing_uri}#citation-{n}"
 

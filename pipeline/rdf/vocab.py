@@ -115,6 +115,7 @@ class RG(DefinedNamespace):
     adoptedAs: URIRef
     draftedAs: URIRef
     clauseOutcome: URIRef
+    comparedWith: URIRef
     proposalOutcome: URIRef
     outcomeText: URIRef
     textualChange: URIRef
