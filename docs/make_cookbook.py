@@ -58,6 +58,8 @@ RECIPES = [
    "Each APT proposal against what PP-18 adopted (the Final Acts): clauses adopted as proposed, changed, not adopted, and added by the conference."),
   ("resolution-changes", '-p resolution="PP Resolution 70" --format tsv', "| cut -f1-4,7 | head -12",
    "What PP-18 changed in Resolution 70, clause by clause, with the words substituted, inserted or repealed."),
+  ("clause-history", '-p clause="http://127.0.0.1:8000/id/proposal/ACP/64A1/23/text/resolves/1" --format tsv', "| cut -f1,2",
+   "One clause through its versions: the words the APT's draft replaces (as far as the flattened changes let them be recovered), the draft, and what PP-18 adopted."),
  ]),
  ("Reading the texts", [
   ("outline", '-p resolution="PP Resolution 11" --format tsv', "| cut -f3-7", "How a resolution is laid out."),

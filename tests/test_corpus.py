@@ -140,3 +140,16 @@ def test_every_canned_query_answers_across_the_corpus(corpus):
         if not corpus(name, **q.example_values()):
             empty.append(name)
     assert empty == []
+
+
+def test_clause_history_from_draft_to_adopted(corpus):
+    """Resolution 70 resolves 1 as PP-18 adopted it (its first words read by hand in the Final Acts)
+    and the clause of ACP/64A1/7's draft it came from (ACP/64A1/7 sets out Resolution 70)."""
+    gold = _gold("final_acts_gold.json")["resolutions"]["70"]
+    first = next(s for s in gold["sections"] if s["verb_phrase"] == "resolves")["clauses"][0]
+    assert first["label"] == "1"
+    rows = corpus("clause-history", clause=BASE + "id/resolution/pp/70/dubai-2018/resolves/1")
+    stages = {r["stage"]: r for r in rows}
+    assert stages["3 adopted"]["wording"].startswith(first["starts"])
+    assert stages["2 proposed"]["part"].startswith(BASE + "id/proposal/ACP/64A1/7/text/")
+    assert stages["2 proposed"]["outcome"] in ("identical", "modified")
