@@ -78,4 +78,5 @@ def routes(ctx: Context) -> list[Route]:
         body = serialise(triples, fmt.name, context_url=_server_root(request) + "context.jsonld")
         return Response(body, headers={**headers, "Content-Type": fmt.content_type})
 
-    return [Route("/ontology", ontology), *[Route(f"/ontology{s}", ontology) for s in BY_SUFFIX]]
+    # the ontology is RDF: one route per RDF suffix (Akoma Ntoso is for texts, not for the ontology)
+    return [Route("/ontology", ontology), *[Route(f"/ontology{s}", ontology) for s, f in BY_SUFFIX.items() if f.name != "akn"]]
