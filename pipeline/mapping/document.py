@@ -266,12 +266,7 @@ class Mapper(PlanMapper, CitationMapper):
         if r.title:
             w = unflatten(r.title)
             self.add(t, DCTERMS.title, lit(w.proposed or r.title, lang="en"))
-            for sp in w.splits:
-                ok = sp.confidence != "uncertain" and sp.old is not None and sp.new is not None
-                self.findings.append(Finding("glued-change", (f"title: read {sp.printed!r} as {sp.old!r} replaced by {sp.new!r} "
-                                                              f"({sp.evidence}, {sp.confidence})") if ok else
-                                             f"title: old and new words glued in {sp.printed!r}; left as printed",
-                                             sp.printed, self.span_of(sp.printed, r.span), "info" if ok else "warning"))
+            self.split_findings(w, r.span, "title: ")
         self.add(t, DCTERMS.identifier, lit(f"{label} ({r.new_revision}) as proposed in {p.symbol}"))
         self.add(t, RDFS.label, lit(f"{label} ({r.new_revision}), text proposed in {p.symbol}", lang="en"))
         if r.old_revision and (r.old_revision.place, r.old_revision.year) != (r.new_revision.place, r.new_revision.year):
@@ -473,14 +468,19 @@ class Mapper(PlanMapper, CitationMapper):
         if w.old is not None and w.old != proposed:
             self.add(cu, RG.replacedText, lit(w.old, lang="en"))
         self.add(cu, RG.clauseChange, concept("clause-change", w.change if w.change in known_clause_changes() else "modified"))
+        self.split_findings(w, c.span, "")
+
+    def split_findings(self, w, within: Span, prefix: str) -> None:
+        """One glued-change finding per split of ``w``, on the line of its words: how it was read
+        (evidence, confidence), or that it was left as printed."""
         for sp in w.splits:
+            span = self.span_of(sp.printed, within)
             if sp.confidence == "uncertain" or sp.old is None or sp.new is None:
-                self.findings.append(Finding("glued-change", f"old and new words glued in {sp.printed!r} ({sp.evidence}); "
-                                             "could not be read apart: left as printed", sp.printed, self.span_of(sp.printed, c.span),
-                                             "warning"))
+                self.findings.append(Finding("glued-change", f"{prefix}old and new words glued in {sp.printed!r} ({sp.evidence}); "
+                                             "could not be read apart: left as printed", sp.printed, span, "warning"))
             else:
-                self.findings.append(Finding("glued-change", f"read {sp.printed!r} as {sp.old!r} replaced by {sp.new!r} "
-                                             f"({sp.evidence}, {sp.confidence})", sp.printed, self.span_of(sp.printed, c.span), "info"))
+                self.findings.append(Finding("glued-change", f"{prefix}read {sp.printed!r} as {sp.old!r} replaced by {sp.new!r} "
+                                             f"({sp.evidence}, {sp.confidence})", sp.printed, span, "info"))
 
     def span_of(self, words: str, within: Span) -> Span:
         """Where ``words`` stand in the source within ``within`` (the first occurrence), else ``within``."""

@@ -72,16 +72,23 @@ def _assign_printed(clauses: list[Clause], sd: SourceDocument, where: str, prefi
         else:
             c.label = c.printed_label.rstrip(")").rstrip(".")
             c.key = prefix + c.label
-        if c.key in used:
-            n = 2
-            while f"{c.key}-{n}" in used:
-                n += 1
-            sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
-                                       c.text[:200], c.span))
-            c.key = f"{c.key}-{n}"
-        used.add(c.key)
+        _unique_key(c, used, {}, sd, where)
         if c.children:
             _assign_printed(c.children, sd, where, prefix=c.key + "-")
+
+
+def _unique_key(c: Clause, used: set[str], next_free: dict[str, int], sd: SourceDocument, where: str) -> None:
+    """Give ``c`` a key no other clause of its list has: a second "a" becomes "a-2" (a finding says
+    so).  ``next_free``: the smallest n that may still be free for "key-n" (no rescans of a long list)."""
+    if c.key in used:
+        n = next_free.get(c.key, 2)
+        while f"{c.key}-{n}" in used:
+            n += 1
+        next_free[c.key] = n + 1
+        sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
+                                   c.text[:200], c.span))
+        c.key = f"{c.key}-{n}"
+    used.add(c.key)
 
 
 def _years(text: str) -> int:
@@ -225,14 +232,6 @@ def _assign(clauses: list[Clause], sd: SourceDocument, where: str, prefix: str =
                     if cit.status == "current":
                         cit.status = "deleted" if r.change == "deleted" else "uncertain"
                         cit.note = ((cit.note + "; ") if cit.note else "") + f"in a clause read as {r.change}"
-        if c.key in used:
-            n = next_free.get(c.key, 2)
-            while f"{c.key}-{n}" in used:
-                n += 1
-            next_free[c.key] = n + 1
-            sd.findings.append(Finding("duplicate-label", f"in '{where}', two clauses would both be '{c.key}'; the second is '{c.key}-{n}'",
-                                       c.text[:200], c.span))
-            c.key = f"{c.key}-{n}"
-        used.add(c.key)
+        _unique_key(c, used, next_free, sd, where)
         if c.children:
             _assign(c.children, sd, where, prefix=c.key + "-")
