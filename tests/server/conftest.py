@@ -124,6 +124,21 @@ def server(tmp_path_factory) -> Server:
     stop_server(s)
 
 
+@pytest.fixture(scope="session")
+def corpus_server(corpus_build, tmp_path_factory) -> Server:
+    """One real server on the default corpus (the seed, PP-18's Final Acts, 41 GA resolutions),
+    shared by every test that needs real texts: built once (``corpus_build``), started once."""
+    s = serve_store(corpus_build[1], tmp_path_factory.mktemp("corpus-served") / "data")
+    yield s
+    stop_server(s)
+
+
+@pytest.fixture()
+def corpus_http(corpus_server) -> httpx.Client:
+    with httpx.Client(base_url=corpus_server.url.rstrip("/"), timeout=30) as c:
+        yield c
+
+
 @pytest.fixture()
 def http(server) -> httpx.Client:
     with httpx.Client(base_url=server.url.rstrip("/"), timeout=20) as c:

@@ -186,18 +186,6 @@ AKN = "application/akn+xml"
 AKN_NS = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
 
 
-@pytest.fixture(scope="module")
-def corpus_http(corpus_build, tmp_path_factory):
-    """A server on the default corpus (texts: PP-18 versions, proposals' drafts, UN resolutions)."""
-    import httpx
-
-    from .conftest import serve_store, stop_server
-    s = serve_store(corpus_build[1], tmp_path_factory.mktemp("akn-served") / "data")
-    with httpx.Client(base_url=s.url.rstrip("/"), timeout=30) as c:
-        yield c
-    stop_server(s)
-
-
 @pytest.mark.parametrize("path", ["resolution/pp/11/dubai-2018", "proposal/ACP/64A1/13/text", "un/A/RES/80/16"])
 def test_a_text_is_served_as_akoma_ntoso(corpus_http, path):
     from lxml import etree
