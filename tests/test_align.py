@@ -257,6 +257,25 @@ def test_word_changes_and_glue():
     assert ch[0].kind == "insertion" and ch[0].new == "x"
 
 
+def test_changes_show_the_words_as_printed():
+    """The comparable form ('20162019', 'itus') is for comparing; a change shows the printed words."""
+    draft = _r(_s("resolves", _c("1", "to implement the Strategic Plan for 2016-2019 and the Union\u2019s budget")))
+    adopted = _r(_s("resolves", _c("1", "to implement the strategic plan for 2020-2023 and ITU's budget")), adopted=True)
+    co = align(draft, adopted)[0]
+    assert co.outcome == "modified"
+    assert [(c.kind, c.old, c.new) for c in co.changes] == [
+        ("substitution", "2016-2019", "2020-2023"), ("substitution", "the Union", "ITU")]   # the possessive 's is kept
+
+
+def test_printed_words_on_the_corpus(docs):
+    """ACP/64A1/3 (Resolution 11): the draft's "ICT Development Fund" in instructs the Council 2;
+    the Final Acts print "ICT-DF" there (…transferred to ITU's ICT Development Fund (ICT-DF) in
+    resolves 11, "ICT-DF;" in instructs the Council)."""
+    r = next(r for r in outcomes(docs) if r.symbol == "ACP/64A1/3")
+    news = {c.new for co in r.clauses if co.draft_path[:1] == ("instructs-the-council",) for c in co.changes}
+    assert "ICT-DF" in news
+
+
 def test_the_proposed_text_hook_is_compared_strictly():
     draft = _r(_s("resolves", _c("1", "to propose to the 2015 2019 session of the Council a mechanism")))
     adopted = _r(_s("resolves", _c("1", "to propose to the 2019 session of the Council a mechanism")), adopted=True)

@@ -153,3 +153,38 @@ def test_clause_history_from_draft_to_adopted(corpus):
     assert stages["3 adopted"]["wording"].startswith(first["starts"])
     assert stages["2 proposed"]["part"].startswith(BASE + "id/proposal/ACP/64A1/7/text/")
     assert stages["2 proposed"]["outcome"] in ("identical", "modified")
+
+
+def _val(v) -> str:
+    return getattr(v, "value", v) if v is not None else ""
+
+
+@pytest.mark.parametrize("symbol", ["ACP/64A1/7", "ACP/64A1/10"])
+def test_clauses_not_adopted_match_the_hand_reading(corpus, symbol):
+    """The hand reading of the outcomes (outcomes_gold.json, written before the aligner) lists the
+    draft clauses the conference dropped: Res 70 recognizing further c) and d) and instructs the
+    Secretary-General 14; Res 101 instructs the Secretary-General 3.  Every one of them is listed;
+    at most one more clause per proposal may be, where the aligner misses a pair the hand reading
+    makes on a rewritten or folded clause (Res 70 recalling g → i "merged with the old recalling h";
+    Res 101 recalling c "folded into recalling b", both marked probable or heavily rewritten): the
+    aligner's recall on the gold is 0.981 (tests/test_align.py)."""
+    gold = next(p for p in _gold("outcomes_gold.json")["outcomes"] if p["symbol"] == symbol)
+    want = sorted(c["label"] for c in gold["clauses"] if c["match"] == "none")
+    rows = [r for r in corpus("clauses-not-adopted", document="pp18-64-add1") if _val(r["symbol"]) == symbol]
+    got = sorted(_val(r["label"]) for r in rows)
+    assert set(want) <= set(got) and len(got) - len(want) <= 1, (got, want)
+    assert all(_val(r["resolution"]) == U.resolution("pp", gold["resolution"]) for r in rows)
+
+
+def test_clauses_added_by_the_conference_include_the_hand_read_ones(corpus):
+    """Res 70: the hand reading says the conference added recalling d) (WTDC Resolution 44, which APT
+    had deleted), noting b) (UNGA 64/289) and noting d) (the CEB action plan) to ACP/64A1/7's draft."""
+    gold = next(p for p in _gold("outcomes_gold.json")["outcomes"] if p["symbol"] == "ACP/64A1/7")
+    rows = corpus("clauses-added", resolution="PP Resolution 70")
+    got = {(_val(r["section"]), _val(r["label"])) for r in rows if _val(r["proposalSymbol"]) == "ACP/64A1/7"}
+    want = {(a["section"], a["label"]) for a in gold["added_by_conference"]}
+    assert want <= got
+    # and at most one clause the hand reading pairs with a draft clause is called added (recalling i,
+    # which the hand reading pairs with the draft's recalling g, rewritten and merged)
+    paired = {(c["adopted"]["section"], c["adopted"]["label"]) for c in gold["clauses"] if c.get("adopted")}
+    assert len(got & paired) <= 1, got & paired

@@ -29,7 +29,7 @@ SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 #: questions about what a conference did with the proposals: they need the adopted texts beside the
 #: proposals (tests/test_corpus.py asks them of the whole corpus); on the seed alone they answer nothing
-NEED_ADOPTED = {"resolution-changes", "clause-history"}
+NEED_ADOPTED = {"resolution-changes", "clause-history", "clauses-not-adopted", "clauses-added"}
 
 
 def seed_line(n: int) -> str:

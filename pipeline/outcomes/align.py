@@ -134,6 +134,48 @@ def tokens(text: str, marks: Iterable[str] = ()) -> list[str]:
     return _TOKEN.findall(normalise(text, marks))
 
 
+#: A printed word as :func:`tokens` counts it: hyphenated and dash-joined parts are one token there
+#: ("2016-2019" → "20162019"), so they are one printed word here.
+_PRINTED = re.compile(r"[^\W_]+(?:[-\u2010-\u2014\u2212\u01e6]\s*[^\W_]+)*")
+
+
+class Printed:
+    """The printed words behind the tokens of a text, so that a word change shows the words as the
+    text prints them ("2020-2023", "Union's", "the 2030 Agenda") and not their comparable form.
+
+    Notes, bookmarks and footnote marks are set aside exactly as :func:`normalise` does; when the
+    printed words do not line up one to one with the tokens (a character NFKC splits), the
+    comparable words are shown instead — never wrong words.
+    """
+
+    def __init__(self, text: str, marks: Iterable[str] = ()):
+        t = unicodedata.normalize("NFKC", text)
+        t = _BOOKMARK.sub(" ", _NOTE_REF.sub(" ", _INLINE_NOTE.sub(" ", t)))
+        for m in marks:
+            if m:
+                t = re.sub(rf"(?<=[A-Za-z\)]){re.escape(m)}\b", "", t)
+        self.text = t
+        spans: list[tuple[int, int]] = []
+        for m in _PRINTED.finditer(t):
+            inner = _TOKEN.findall(normalise(m.group()))
+            if len(inner) == 1:
+                spans.append(m.span())
+            else:   # e.g. a word NFKC or the translation table splits: its parts one by one
+                spans.extend((m.start() + x.start(), m.start() + x.end()) for x in _TOKEN.finditer(m.group()))
+        self.spans = spans
+
+    def drop_first(self) -> None:
+        self.spans = self.spans[1:]
+
+    def words(self, i: int, j: int, toks: list[str]) -> str:
+        """The printed text of tokens ``i:j`` (inner punctuation kept), or the tokens themselves."""
+        if i >= j:
+            return ""
+        if len(self.spans) != len(toks):
+            return " ".join(toks[i:j])
+        return " ".join(self.text[self.spans[i][0]:self.spans[j - 1][1]].split())
+
+
 def _label_key(label: str | None) -> str:
     return (label or "").strip().rstrip(").").lower()
 
@@ -150,6 +192,7 @@ class _Unit:
     toks: list[str]
     bag: Counter
     mass: float = 0.0             # weighted word count, set by :func:`_weigh`
+    printed: "Printed | None" = None   # the printed words behind ``toks``
 
 
 def _slot(section_key: str) -> str:
@@ -210,11 +253,14 @@ def units(text: ResolutionText, *, draft: bool, only_part: str | None = None,
             alt = proposed_text(c, path) if callable(proposed_text) else proposed_text.get(path)
             if alt is not None:
                 words = alt
-        toks = tokens(words, [f.mark for f in c.footnotes])
+        marks = [f.mark for f in c.footnotes]
+        toks = tokens(words, marks)
+        printed = Printed(words, marks)
         lab = _label_key(c.label)
         if toks and toks[0] == lab and c.label not in (None, "title"):
             toks = toks[1:]   # a first list item whose label stayed in the text
-        out.append(_Unit(c, path, _slot(section), verb, lab, toks, Counter(toks)))
+            printed.drop_first()
+        out.append(_Unit(c, path, _slot(section), verb, lab, toks, Counter(toks), printed=printed))
     return out
 
 
@@ -306,9 +352,14 @@ def _old_before_new(old: list[str], nxt: str) -> bool:
     return _same_class(old[-1], nxt)
 
 
-def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True) -> tuple[list[WordChange], bool]:
+def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True,
+         printed: "tuple[Printed | None, Printed | None]" = (None, None)) -> tuple[list[WordChange], bool]:
     """Word changes draft → adopted, and whether every one of them is explained by flattened glue
-    (then the adopted text is the draft's new reading: identical)."""
+    (then the adopted text is the draft's new reading: identical).
+
+    Words are compared in their comparable form; with ``printed`` (the two texts' printed words) a
+    change carries the words as printed."""
+    pd, pa = printed
     sm = difflib.SequenceMatcher(None, draft_toks, adopted_toks, autojunk=False)
     changes: list[WordChange] = []
     all_glue = True
@@ -317,7 +368,8 @@ def diff(draft_toks: list[str], adopted_toks: list[str], *, glue: bool = True) -
             continue
         old, new = draft_toks[i1:i2], adopted_toks[j1:j2]
         kind = {"replace": "substitution", "insert": "insertion", "delete": "repeal"}[op]
-        changes.append(WordChange(kind, " ".join(old), " ".join(new)))
+        changes.append(WordChange(kind, pd.words(i1, i2, draft_toks) if pd else " ".join(old),
+                                  pa.words(j1, j2, adopted_toks) if pa else " ".join(new)))
         if not glue:
             all_glue = False
         elif op == "replace":
@@ -392,7 +444,7 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
             continue
         j, s = d_to[i]
         a = au[j]
-        changes, glue = diff(d.toks, a.toks, glue=not strict)
+        changes, glue = diff(d.toks, a.toks, glue=not strict, printed=(d.printed, a.printed))
         kind = "identical" if not changes or glue else "modified"
         co = ClauseOutcome(d.clause, a.clause, d.path, a.path, kind, round(s, 3), changes,
                            moved=d.section != a.section, renumbered=d.label != a.label,
@@ -436,7 +488,7 @@ def align(draft: ResolutionText, adopted: ResolutionText, *, proposed_text: Prop
             a = au[best[1]]
             co.adopted, co.adopted_path, co.outcome = a.clause, a.path, "modified"
             co.similarity = round(best[0], 3)
-            co.changes, _ = diff(d.toks, a.toks, glue=False)
+            co.changes, _ = diff(d.toks, a.toks, glue=False, printed=(d.printed, a.printed))
             co.moved, co.renumbered = d.section != a.section, d.label != a.label
             co.note = f"merged with {'/'.join(by_adopted[best[1]].draft_path)} into {'/'.join(a.path)}"
     return out + added

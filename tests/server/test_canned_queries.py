@@ -16,6 +16,8 @@ import pytest
 from pipeline import query as qmod
 from pipeline.settings import Settings
 
+from test_queries import NEED_ADOPTED
+
 from .conftest import ARTIFACTS, serve_store, stop_server
 
 NAMES = sorted(qmod.catalogue(Settings()))
@@ -157,7 +159,7 @@ def test_every_question_answers_on_the_seed_over_http(seed_server):
             r = c.get("/query?" + urlencode({"name": name, **q.example_values(), "format": "json"}))
             assert r.status_code == 200, (name, r.text)
             # a question about what a conference did with the proposals needs the adopted texts too
-            assert bool(r.json()["results"]["bindings"]) == (name not in {"resolution-changes", "clause-history"}), name
+            assert bool(r.json()["results"]["bindings"]) == (name not in NEED_ADOPTED), name
 
 
 @pytest.mark.server
