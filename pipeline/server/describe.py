@@ -115,6 +115,7 @@ def describe(store: ox.Store, uri: str, *, incoming_limit: int = INCOMING_LIMIT)
     return d
 
 
+from ..export.akn_graph import is_text
 from ..export.rdf import _curie
 
 
@@ -307,3 +308,20 @@ def _breadcrumbs(store: ox.Store, node, link: "Linker") -> list[dict]:
         out.append(link.term(parent))
         current = parent
     return list(reversed(out))
+
+
+def text_of(store: ox.Store, uri: str) -> str | None:
+    """The text a part belongs to (itself for a text): up ``eli:is_part_of`` until a text."""
+    current, seen = uri, set()
+    for _ in range(12):
+        if is_text(store, current):
+            return current
+        seen.add(current)
+        parents = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(current), _PART_OF, None, None)
+                         if isinstance(q.object, ox.NamedNode) and q.object.value not in seen)
+        if not parents:
+            return None
+        # the nearest whole: the longest URI that prefixes ours, else the first
+        nested = [p for p in parents if current.startswith(p + "/")]
+        current = max(nested, key=len) if nested else parents[0]
+    return None
