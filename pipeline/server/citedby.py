@@ -83,7 +83,7 @@ class _Texts:
         status = (status_iri or "").rstrip("/").rsplit("/", 1)[-1]
         body = _iri(s, t, RG.body) or _iri(s, work, RG.body)
         number = _lit(s, work, ELI.number) or _lit(s, t, ELI.number)
-        ident = _lit(s, t, DCTERMS.identifier) or self.link.term(ox.NamedNode(t))["label"]
+        ident = self.link.name(t)
         info = self.info[t] = {
             "uri": t, "href": self.link.href(t), "label": ident, "title": _lit(s, t, DCTERMS.title),
             "status": status, "status_label": (self.link.term(ox.NamedNode(status_iri))["label"] if status_iri else None),
@@ -112,7 +112,7 @@ def cited_by(store: ox.Store, uri: str, link: Linker) -> dict | None:
                 t = texts.text(part.value)
                 term = link.term(part)
                 entry = {"uri": part.value, "href": term["href"], "label": term["label"], "printed": printed,
-                         "target": link.term(ox.NamedNode(target))["label"] if target != uri else None,
+                         "target": link.name(target) if target != uri and link.name(target) != printed else None,
                          "pos": _order(store, part)}
                 if t is None:
                     loose.append(entry)
@@ -139,7 +139,7 @@ def cited_by(store: ox.Store, uri: str, link: Linker) -> dict | None:
         by_status[key] = by_status.get(key, 0) + 1
     return {"groups": out, "n_resolutions": len(works), "n_texts": len(out), "n_clauses": n_clauses,
             "by_status": sorted(by_status.items(), key=lambda kv: kv[0]), "loose": loose,
-            "targets": [link.term(ox.NamedNode(x)) for x in targets[1:]]}
+            "targets": [{"label": link.name(x), "href": link.href(x)} for x in targets[1:]]}
 
 
 def _order(store: ox.Store, part: ox.NamedNode) -> int:
@@ -161,9 +161,7 @@ def outgoing(store: ox.Store, texts_citations: list[list], link: Linker) -> list
             counts.setdefault(c.target, set()).add(c.citing)
     out = []
     for target, clauses in counts.items():
-        term = link.term(ox.NamedNode(target))
-        ident = _lit(store, target, DCTERMS.identifier) if term["href"] and term["href"].startswith("/") else None
-        out.append({"label": ident or term["label"], "href": term["href"], "count": len(clauses), "uri": target})
+        out.append({"label": link.name(target), "href": link.href(target), "count": len(clauses), "uri": target})
     out.sort(key=lambda x: (-x["count"], natural_key(x["label"])))
     return out
 
@@ -174,12 +172,12 @@ def network(center: dict, citing: list[dict], cited: list[dict], limit: int = NE
     left, right = citing[:limit], cited[:limit]
     if not left and not right:
         return None
-    row, top, width, box_w = 30, 40, 760, 230
+    row, top, width, box_w = 30, 40, 960, 280
     rows = max(len(left), len(right), 1)
     height = top + rows * row + 20
     cy = top + rows * row / 2 - row / 2 + 10
-    cx0, cx1 = width / 2 - 100, width / 2 + 100
-    mid = {"x": cx0, "y": cy - 14, "w": cx1 - cx0, "h": 36, "label": _short(center["label"], 30),
+    cx0, cx1 = width / 2 - 140, width / 2 + 140
+    mid = {"x": cx0, "y": cy - 14, "w": cx1 - cx0, "h": 36, "label": _short(center["label"], 40),
            "title": center["label"], "href": center.get("href")}
 
     def place(items, x, side):
@@ -191,7 +189,7 @@ def network(center: dict, citing: list[dict], cited: list[dict], limit: int = NE
             y = y0 + k * row
             ex = x + box_w if side == "left" else x
             tx = cx0 if side == "left" else cx1
-            out.append({"x": x, "y": y, "w": box_w, "h": row - 6, "label": _short(it["label"], 34),
+            out.append({"x": x, "y": y, "w": box_w, "h": row - 6, "label": _short(it["label"], 36),
                         "title": f"{it['label']} ({it['count']} clause{'s' if it['count'] != 1 else ''})",
                         "href": it.get("href"), "count": it["count"],
                         "line": {"x1": ex if side == "left" else cx1, "y1": y + (row - 6) / 2 if side == "left" else cy + 4,

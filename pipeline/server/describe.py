@@ -35,6 +35,7 @@ _TEXT = ox.NamedNode(str(RG.text))
 _LINE = ox.NamedNode(str(RG.lineStart))
 _CITES = ox.NamedNode(str(CITO.cites))
 _CONCERNS = ox.NamedNode(str(RG.concerns))
+_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 
 @dataclass
 class Description:
@@ -176,6 +177,7 @@ class Linker:
         self.base = settings.base
         self.labels = term_labels(settings)
         self._cache: dict = {}
+        self._names: dict[str, str] = {}
 
     def href(self, iri: str) -> str | None:
         if iri.startswith(self.base):
@@ -183,6 +185,17 @@ class Linker:
         if iri.startswith(("http://", "https://")):
             return iri  # never javascript: or data: links from data
         return None
+
+    def name(self, iri: str) -> str:
+        """How a resource is cited: its identifier ("Resolution 70 (Rev. Dubai, 2018)", "A/RES/80/16")
+        when it has one, else its label: short enough for a list, a breadcrumb or a picture."""
+        if iri not in self._names:
+            try:
+                ident = first_literal(self.store, ox.NamedNode(iri), _IDENTIFIER)
+            except ValueError:
+                ident = None
+            self._names[iri] = ident or self.term(ox.NamedNode(iri))["label"]
+        return self._names[iri]
 
     def short(self, iri: str) -> str:
         if URIs(self.base).is_ours(iri):
@@ -305,7 +318,7 @@ def _breadcrumbs(store: ox.Store, node, link: "Linker") -> list[dict]:
         if parent is None:
             break
         seen.add(parent)
-        out.append(link.term(parent))
+        out.append({**link.term(parent), "label": link.name(parent.value)})
         current = parent
     return list(reversed(out))
 

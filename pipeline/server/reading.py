@@ -63,8 +63,7 @@ class _Builder:
         return uri[len(self.root) + 1:] if uri.startswith(self.root + "/") else uri.rsplit("/", 1)[-1]
 
     def cite(self, c: g.Citation) -> dict:
-        target = self.link.term(ox.NamedNode(c.target))
-        return {"href": target["href"], "title": target["label"], "target": c.target}
+        return {"href": self.link.href(c.target), "title": self.link.name(c.target), "target": c.target}
 
     def words(self, text: str, cites: list[g.Citation], notes: list[tuple[int, dict]] = ()) -> tuple[list[dict], list[dict]]:
         """``text`` cut into segments, a citation's printed words linked to what it cites, footnote
@@ -193,15 +192,10 @@ def banner(store: ox.Store, t: g.Text, link: Linker) -> dict:
         out["document"] = link.term(ox.NamedNode(doc)) if doc else None
     pv = n.one(RG.proposedVersion)
     if pv and g.is_text(store, pv):
-        out["adopted"] = {"label": _identifier(store, pv, link), "href": link.href(pv)}
+        out["adopted"] = {"label": link.name(pv), "href": link.href(pv)}
     elif pv:
-        out["proposed_version"] = {"label": _identifier(store, pv, link), "href": link.href(pv)}
+        out["proposed_version"] = {"label": link.name(pv), "href": link.href(pv)}
     return out
-
-
-def _identifier(store: ox.Store, uri: str, link: Linker) -> str:
-    """How a text is cited: its identifier ("Resolution 70 (Rev. Dubai, 2018)", "A/RES/80/16")."""
-    return first_literal(store, ox.NamedNode(uri), ox.NamedNode(str(DCTERMS.identifier))) or link.term(ox.NamedNode(uri))["label"]
 
 
 def _first_iri(store: ox.Store, uri: str, pred) -> str | None:
@@ -275,7 +269,7 @@ def page_extras(snap, uri: str, link: Linker) -> dict:
     elif text is not None:
         m = load(text)
         if uri in m["items"]:
-            out["clause"] = {**place(m, uri), "text": {"label": _identifier(store, text, link), "href": link.href(text)}}
+            out["clause"] = {**place(m, uri), "text": {"label": link.name(text), "href": link.href(text)}}
     out["cited_by"] = citedby.cited_by(store, uri, link)
     # the picture: for a text, for a resolution (the work) through the texts it has, and for
     # anything cited (a UN resolution we hold no text of: only what cites it)
@@ -286,7 +280,7 @@ def page_extras(snap, uri: str, link: Linker) -> dict:
         cited = citedby.outgoing(store, [load(t)["citations"] for t in texts], link)
         citing = sorted(({"label": grp["label"], "href": grp["href"], "count": len(grp["clauses"])}
                          for grp in (out["cited_by"] or {}).get("groups", ())), key=lambda x: -x["count"])
-        center = {"label": _identifier(store, uri, link), "href": link.href(uri)}
+        center = {"label": link.name(uri), "href": link.href(uri)}
         out["network"] = citedby.network(center, citing, cited)
     return out
 
