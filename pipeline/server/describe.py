@@ -35,6 +35,7 @@ _TEXT = ox.NamedNode(str(RG.text))
 _LINE = ox.NamedNode(str(RG.lineStart))
 _CITES = ox.NamedNode(str(CITO.cites))
 _CONCERNS = ox.NamedNode(str(RG.concerns))
+_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 
 @dataclass
 class Description:
@@ -115,6 +116,7 @@ def describe(store: ox.Store, uri: str, *, incoming_limit: int = INCOMING_LIMIT)
     return d
 
 
+from ..export.akn_graph import is_text
 from ..export.rdf import _curie
 
 
@@ -175,6 +177,7 @@ class Linker:
         self.base = settings.base
         self.labels = term_labels(settings)
         self._cache: dict = {}
+        self._names: dict[str, str] = {}
 
     def href(self, iri: str) -> str | None:
         if iri.startswith(self.base):
@@ -182,6 +185,17 @@ class Linker:
         if iri.startswith(("http://", "https://")):
             return iri  # never javascript: or data: links from data
         return None
+
+    def name(self, iri: str) -> str:
+        """How a resource is cited: its identifier ("Resolution 70 (Rev. Dubai, 2018)", "A/RES/80/16")
+        when it has one, else its label: short enough for a list, a breadcrumb or a picture."""
+        if iri not in self._names:
+            try:
+                ident = first_literal(self.store, ox.NamedNode(iri), _IDENTIFIER)
+            except ValueError:
+                ident = None
+            self._names[iri] = ident or self.term(ox.NamedNode(iri))["label"]
+        return self._names[iri]
 
     def short(self, iri: str) -> str:
         if URIs(self.base).is_ours(iri):
@@ -304,6 +318,23 @@ def _breadcrumbs(store: ox.Store, node, link: "Linker") -> list[dict]:
         if parent is None:
             break
         seen.add(parent)
-        out.append(link.term(parent))
+        out.append({**link.term(parent), "label": link.name(parent.value)})
         current = parent
     return list(reversed(out))
+
+
+def text_of(store: ox.Store, uri: str) -> str | None:
+    """The text a part belongs to (itself for a text): up ``eli:is_part_of`` until a text."""
+    current, seen = uri, set()
+    for _ in range(12):
+        if is_text(store, current):
+            return current
+        seen.add(current)
+        parents = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(current), _PART_OF, None, None)
+                         if isinstance(q.object, ox.NamedNode) and q.object.value not in seen)
+        if not parents:
+            return None
+        # the nearest whole: the longest URI that prefixes ours, else the first
+        nested = [p for p in parents if current.startswith(p + "/")]
+        current = max(nested, key=len) if nested else parents[0]
+    return None

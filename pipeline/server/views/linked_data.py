@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import dataset, describe as describe_mod
+from .. import dataset, describe as describe_mod, reading as reading_mod
 from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSONLD, NON_TEXT_TYPES, RESOURCE_TYPES, Format
 from .common import Context, _Prepared, _choose, _plain, _server_root
 from ...export import document, serialise
@@ -17,6 +17,9 @@ from ...export.akn_graph import is_text
 from ...export.rdf import context_document
 
 _UNSEEN = object()
+# how the download buttons name the formats
+FORMAT_LABELS = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF/XML",
+                 "akn": "Akoma Ntoso XML"}
 
 
 def routes(ctx: Context) -> list[Route]:
@@ -120,11 +123,12 @@ def routes(ctx: Context) -> list[Route]:
     def _resource_page(request, snap, uri, stem, headers, d=None) -> HTMLResponse:
         d = d or describe_mod.describe(snap.store, uri)
         ctx = describe_mod.page_context(snap.store, d, settings)
-        formats = [{"label": f.name if f.name != "rdfxml" else "RDF/XML", "media_type": f.media_type,
+        formats = [{"label": FORMAT_LABELS.get(f.name, f.name), "media_type": f.media_type,
                     "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES
                    if f is not HTML and (f not in DOCUMENT_TYPES or is_text(snap.store, uri))]
+        link = describe_mod.Linker(snap.store, settings)
         return render("resource.html", request, headers=headers, r=ctx, formats=formats,
-                      uri_href=describe_mod.Linker(snap.store, settings).href(uri))
+                      uri_href=link.href(uri), x=reading_mod.page_extras(snap, uri, link))
 
     async def context(request: Request) -> Response:
         return Response(context_document(), media_type="application/ld+json")

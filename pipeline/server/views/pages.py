@@ -132,10 +132,34 @@ def routes(ctx: Context) -> list[Route]:
                 return Response(payload, headers={**headers, "Content-Type": canned_mod.FORMATS[fmt][1]})
             variables, rows, form.truncated = canned_mod.read_json_results(payload)
             form.variables = variables
-            form.rows = [[canned_mod.cell(t, settings.base) for t in row] for row in rows]
+            form.rows = await run_in_threadpool(labelled_rows, snap, rows)
             form.ran = True
         return render("query.html", request, query=None, run=False, endpoint=_server_root(request) + "sparql",
                       config=config, questions=questions, form=form)
+
+    def labelled_rows(snap: dataset.Snapshot, rows: list) -> list[list[dict]]:
+        """Answer cells for people: an IRI shows the name of what it names (its identifier or label,
+        looked up once per distinct IRI), linked, the IRI itself in the title; machine formats keep
+        the IRIs."""
+        link = describe_mod.Linker(snap.store, settings)
+        names: dict[str, str] = {}
+        out = []
+        for row in rows:
+            cells = []
+            for t in row:
+                c = canned_mod.cell(t, settings.base)
+                if t is not None and t["type"] == "uri":
+                    iri = t["value"]
+                    if iri not in names:
+                        try:
+                            name = link.name(iri)
+                        except ValueError:      # not an IRI the store takes
+                            name = iri
+                        names[iri] = name if "://" not in name else (iri.rstrip("/").rsplit("/", 1)[-1] or iri)
+                    c = {**c, "text": names[iri], "title": iri}
+                cells.append(c)
+            out.append(cells)
+        return out
 
     async def validation(request: Request) -> Response:
         snap = published.get()
