@@ -188,3 +188,44 @@ def test_clauses_added_by_the_conference_include_the_hand_read_ones(corpus):
     # which the hand reading pairs with the draft's recalling g, rewritten and merged)
     paired = {(c["adopted"]["section"], c["adopted"]["label"]) for c in gold["clauses"] if c.get("adopted")}
     assert len(got & paired) <= 1, got & paired
+
+
+XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _draft_clause_on_line(store, line: int) -> str:
+    """The clause of a proposal's draft that starts on ``line`` of the seed."""
+    rg = PREFIXES["rg"]
+    found = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(rg + "lineStart"), ox.Literal(str(line), datatype=XSD_INT))
+             if q.subject.value.startswith(BASE + "id/proposal/")
+             and any(True for _ in store.quads_for_pattern(q.subject, ox.NamedNode(rg + "clauseChange"), None))}
+    assert len(found) == 1, (line, found)
+    return found.pop()
+
+
+def _one(store, s: str, p: str) -> str | None:
+    vals = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None)]
+    assert len(vals) <= 1, (s, p, vals)
+    return vals[0] if vals else None
+
+
+def test_published_drafts_read_their_glue_with_the_adopted_text(corpus_store):
+    """Issue 16 item 2, "the adopted text as evidence of which words are new", in the published graph.
+
+    Seed line 506 (ACP/64A1/7, Res 70) prints 'to provideto ensure input' new-then-old; read alone,
+    print order says 'to ensure' is new, but PP-18 adopted 'to provide input for further policy
+    developments' (Final Acts l.3581): the published proposed wording follows the adopted text and
+    keeps 'to ensure input' as the replaced wording.  Line 481 prints 'leveraginge' (two endings of
+    one stem, unreadable alone); PP-18 adopted 'leveraging the power' (l.3473)."""
+    rg = PREFIXES["rg"]
+    c506 = _draft_clause_on_line(corpus_store, 506)
+    assert "to provide input" in _one(corpus_store, c506, rg + "text")
+    assert "to ensure input" in _one(corpus_store, c506, rg + "replacedText")
+    c481 = _draft_clause_on_line(corpus_store, 481)
+    text = _one(corpus_store, c481, rg + "text")
+    assert "leveraging" in text and "leveraginge" not in text
+    # and the split is recorded as read on that evidence
+    at506 = [q.subject for q in corpus_store.quads_for_pattern(None, ox.NamedNode(rg + "lineStart"), ox.Literal("506", datatype=XSD_INT))]
+    msgs = [q.object.value for f in at506 for q in corpus_store.quads_for_pattern(f, ox.NamedNode(rg + "message"), None)]
+    msgs = [m for m in msgs if "adopted text" in m]
+    assert any("to provide" in m for m in msgs), msgs

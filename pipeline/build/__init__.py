@@ -38,6 +38,7 @@ from ..rdf.uris import URIs
 from ..checks import Report, Result, graph_checks, report_quads, results_by_document
 from .document import _doc_counts, build_document, document_store, ntriples_of  # noqa: F401
 from .results import CACHE_FORMAT, BuildError, BuildResult, DocResult, Progress, Source
+from ..outcomes import evidence_digest
 from .runners import default_jobs, run_documents
 from .static import _rules, fingerprint, skolemized, static_quads
 
@@ -117,21 +118,29 @@ def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
     r.ntriples = None
 
 
-def _outcomes(st: ox.Store, sources: list[Source], u: URIs) -> int:
+def _corpus_outcomes(sources: list[Source]) -> tuple[list, list, dict[str, dict[int, str]]]:
+    """Every source's model, what the conferences did with the proposals (clause by clause, against
+    the adopted texts the corpus holds), and the adopted wording of each draft clause as evidence
+    for reading its flattened changes (:func:`pipeline.outcomes.evidence`).  Nothing to compare
+    (no proposals, or no adopted ITU text): no results, no evidence."""
+    from ..outcomes import evidence, outcomes
+    docs = [parse(s.path, text=s.text, sha256=s.sha256) for s in sources]
+    if not any(d.proposals for d in docs) or not any(r.adopted and not r.symbol for d in docs for r in d.texts):
+        return docs, [], {}
+    results = outcomes(docs)
+    return docs, results, evidence(docs, results)
+
+
+def _outcomes(st: ox.Store, docs: list, results: list, u: URIs) -> int:
     """The corpus-level graph of what conferences did with the proposals (``graph/outcomes``):
-    every proposal whose resolution the corpus also holds as adopted, clause by clause.  It needs
-    the models of two kinds of document, so it is made here, after every document is read (the
-    sources are parsed again: about 2 s for the default corpus, less than keeping every model of
-    a large build in memory).  Returns the number of proposals compared."""
+    every proposal whose resolution the corpus also holds as adopted, clause by clause (from
+    :func:`_corpus_outcomes`).  Returns the number of proposals compared."""
     from ..mapping.outcomes import outcome_triples
-    from ..outcomes import outcomes
     from ..rdf.terms import _ox_term
     G = ox.NamedNode(u.outcomes_graph)
     st.remove_graph(G)
-    docs = [parse(s.path, text=s.text, sha256=s.sha256) for s in sources]
-    if not any(d.proposals for d in docs) or not any(r.adopted and not r.symbol for d in docs for r in d.texts):
+    if not results:
         return 0
-    results = outcomes(docs)
     triples = outcome_triples(docs, u, results)
     st.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), G) for s, p, o in dict.fromkeys(triples))
     return sum(1 for r in results if r.outcome != "no-adopted-text")
@@ -237,6 +246,24 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         progress("publish", f"up to date: {len(sources)} unchanged source(s), generation {prev.name} stays published")
         return res
 
+    # What the conference did with the proposals needs every document's model: parse them all
+    # here, once (about 2 s for the default corpus).  The drafts of a proposals document are read
+    # with the adopted wording as evidence, so its graph depends on the adopted texts too: a kept
+    # document whose evidence changed is mapped again.
+    t = time.perf_counter()
+    try:
+        models, results, evidence = _corpus_outcomes(sources)
+    except SourceError as e:
+        raise BuildError(str(e)) from None
+    res.seconds["outcomes"] = time.perf_counter() - t
+    ev_digest = {slug: evidence_digest(ev) for slug, ev in evidence.items()}
+    stale = [e for e in keep_old if e.get("evidence", "") != ev_digest.get(e["slug"], "")]
+    if stale:
+        keep_old = [e for e in keep_old if e not in stale]
+        by_slug = {s.slug: s for s in sources}
+        todo.extend(by_slug[e["slug"]] for e in stale)
+        res.reused = [e["slug"] for e in keep_old]
+
     order = {str(s.path): i for i, s in enumerate(sources)}
     staging = store_mod.staged(settings, base_on=prev if keep_old else None) if publish else nullcontext(None)
     with staging as stage:
@@ -257,7 +284,7 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         t = time.perf_counter()
         # the workers parse, map and validate; reasoning is one pass in the parent, below
         for r in _source_errors_as_build_errors(
-                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep)):
+                run_documents(todo, settings=settings, jobs=jobs, scheduler=scheduler, keep=keep, evidence=evidence)):
             _load_document(st, r, u)
             res.docs.append(r)
             res.built.append(r.slug)
@@ -275,8 +302,8 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
                              f"{res.report.count('info')} notes (SHACL results and findings about the sources)")
 
         t = time.perf_counter()
-        n_outcomes = _outcomes(st, sources, u)
-        res.seconds["outcomes"] = time.perf_counter() - t
+        n_outcomes = _outcomes(st, models, results, u)
+        res.seconds["outcomes"] += time.perf_counter() - t
         if n_outcomes:
             progress("outcomes", f"{n_outcomes} proposal(s) compared with the adopted texts "
                                  f"({res.seconds['outcomes']:.1f} s)")

@@ -15,6 +15,7 @@ from ..model import SourceDocument
 from ..sources import parse
 from ..settings import Settings
 from ..rdf.uris import URIs
+from ..outcomes import evidence_digest
 from ..checks import findings_of, shacl, shacl_store, shapes_graph
 from ..rdf.vocab import RG, ontology_graph
 from ..rdf.triples import graph_quads
@@ -77,18 +78,20 @@ def document_store(ntriples: bytes, slug: str, settings: Settings) -> ox.Store:
     return mem
 
 
-def build_document(path: str, text: str, sha256: str, settings: Settings, keep: bool = False) -> DocResult:
+def build_document(path: str, text: str, sha256: str, settings: Settings, keep: bool = False,
+                   evidence: dict[int, str] | None = None) -> DocResult:
     """Parse, map and SHACL-validate one source: the unit of work of a worker or Dask task.
 
     Takes the text, not a path to open, so a worker on another machine needs no shared
     file system — only resgraph installed and the same ontology, shapes and reference data.
+    ``evidence``: the adopted wording of its draft clauses (:func:`pipeline.outcomes.evidence`).
     """
     secs = {}
     t = time.perf_counter()
     doc = parse(Path(path), text=text, sha256=sha256)
     secs["parse"] = time.perf_counter() - t
     t = time.perf_counter()
-    m = mapped(doc, settings=settings)      # its triples, no rdflib terms (the graph map_document gives)
+    m = mapped(doc, settings=settings, evidence=evidence)      # its triples, no rdflib terms (the graph map_document gives)
     secs["map"] = time.perf_counter() - t
     t = time.perf_counter()
     nt = ntriples_of(m)
@@ -106,7 +109,7 @@ def build_document(path: str, text: str, sha256: str, settings: Settings, keep: 
     # the findings about the source, straight from the model, each with its own severity
     rep.results.extend(findings_of(m))
     secs["validate"] = time.perf_counter() - t
-    return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, m),
+    return DocResult(doc.slug, str(path), doc.sha256, rep, _doc_counts(doc, m), evidence=evidence_digest(evidence),
                      doc=doc if keep else None, asserted=nt if keep else None, ntriples=nt,
                      seconds=secs, peak_rss_mb=_peak_rss_mb())
 

@@ -43,6 +43,7 @@ class DocResult:
     sha256: str
     report: Report
     counts: dict
+    evidence: str = ""                  # digest of the adopted wording its drafts were read with
     doc: SourceDocument | None = None
     asserted: bytes | None = None       # kept (keep_docs): the asserted graph as N-Triples, for .graph
     ntriples: bytes | None = None
@@ -59,6 +60,7 @@ class DocResult:
     def manifest(self) -> dict:
         """What the generation's metadata keeps about this source, for the next build."""
         return {"path": self.path, "slug": self.slug, "sha256": self.sha256, "counts": self.counts,
+                "evidence": self.evidence,
                 "results": [r.as_dict() for r in self.report.results]}
 
 

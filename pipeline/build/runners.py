@@ -36,14 +36,16 @@ def default_jobs(n_docs: int) -> int:
 
 
 def run_documents(todo: list[Source], *, settings: Settings, jobs: int | None = None, scheduler: str | None = None,
-                  keep: bool = False) -> Iterator[DocResult]:
+                  keep: bool = False, evidence: dict[str, dict[int, str]] | None = None) -> Iterator[DocResult]:
     """Build each source's document graph, yielding results as they finish (any order).
 
     ``scheduler``: address of a running ``dask.distributed`` scheduler; each document is
     one task.  Otherwise ``jobs`` worker processes (``None``: :func:`default_jobs`; 1: here).
     At most two tasks per worker are in flight, so memory stays flat on large corpora.
+    ``evidence``: per slug, the adopted wording of its draft clauses (:func:`pipeline.outcomes.evidence`).
     """
-    args = [(str(s.path), s.text, s.sha256, settings, keep) for s in todo]
+    evidence = evidence or {}
+    args = [(str(s.path), s.text, s.sha256, settings, keep, evidence.get(s.slug)) for s in todo]
     if not args:
         return
     if scheduler:

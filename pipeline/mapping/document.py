@@ -37,9 +37,12 @@ class Mapper(PlanMapper, CitationMapper):
     """Maps one document model to triples (:meth:`run` → rdflib graph; :meth:`collect`, then
     :meth:`ntriples` → N-Triples for the build, without rdflib)."""
 
-    def __init__(self, doc: SourceDocument | None, settings: Settings):
-        """``doc`` None: a mapper for looking up citation targets only (:func:`target_uri`)."""
+    def __init__(self, doc: SourceDocument | None, settings: Settings, evidence: dict[int, str] | None = None):
+        """``doc`` None: a mapper for looking up citation targets only (:func:`target_uri`).
+        ``evidence``: the adopted wording of draft clauses, by where they start in the source
+        (:func:`pipeline.outcomes.evidence`)."""
         self.doc = doc
+        self.evidence = evidence or {}
         self.u = URIs(settings.base)
         #: the triples, in insertion order, of light terms (see :func:`lit`)
         self.triples: dict[tuple, None] = {}
@@ -460,7 +463,7 @@ class Mapper(PlanMapper, CitationMapper):
         ``rg:clauseChange``; each split is a ``glued-change`` finding saying on which evidence
         and how sure, and glue left unread stays in the text, flagged."""
         change = c.label_change if c.label_change in ("inserted", "deleted", "renumbered") else None
-        w = unflatten(c.text, label_change=change)
+        w = unflatten(c.text, adopted=self.evidence.get(c.span.char_start), label_change=change)
         proposed = w.proposed if w.proposed or change == "deleted" else c.text
         self.add(cu, RG.text, lit(proposed if proposed else c.text, lang="en"))
         if proposed != c.text:
@@ -530,13 +533,13 @@ def known_addressees() -> frozenset[str]:
     return frozenset(concept_codes("addressee"))
 
 
-def map_document(doc: SourceDocument, *, settings: Settings) -> Graph:
+def map_document(doc: SourceDocument, *, settings: Settings, evidence: dict[int, str] | None = None) -> Graph:
     """The asserted graph of one source document."""
-    return Mapper(doc, settings).run()
+    return Mapper(doc, settings, evidence).run()
 
 
-def mapped(doc: SourceDocument, *, settings: Settings) -> Mapper:
+def mapped(doc: SourceDocument, *, settings: Settings, evidence: dict[int, str] | None = None) -> Mapper:
     """One source document mapped, without rdflib: :meth:`Mapper.ntriples` is its asserted
     graph as N-Triples (the same triples as :func:`map_document`), :meth:`Mapper.graph` the
     rdflib graph when one is needed after all."""
-    return Mapper(doc, settings).collect()
+    return Mapper(doc, settings, evidence).collect()
