@@ -333,25 +333,33 @@ _NORMAL = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": 
 def words(old: str, new: str) -> list[dict]:
     """Word-level segments turning ``old`` into ``new``: ``{"op": equal|delete|insert, "text"}``.
 
+    Equal and deleted texts give ``old`` back, equal and inserted texts ``new``; an equal segment
+    whose old spelling differs only in spacing, quotes or dashes carries it as ``"old"``.
+
     >>> [(s["op"], s["text"]) for s in words("to give attention", "to give priority")]
     [('equal', 'to give'), ('delete', ' attention'), ('insert', ' priority')]
+    >>> words("the UN’s", "the UN's")
+    [{'op': 'equal', 'text': 'the'}, {'op': 'equal', 'text': " UN's", 'old': ' UN’s'}]
     """
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     ka = [t.strip().translate(_NORMAL) for t in a]
     kb = [t.strip().translate(_NORMAL) for t in b]
     out: list[dict] = []
 
-    def emit(op: str, text: str) -> None:
-        if not text:
+    def emit(op: str, text: str, was: str | None = None) -> None:
+        if not text and not was:
             return
-        if out and out[-1]["op"] == op:
+        if was is not None and was != text:
+            out.append({"op": op, "text": text, "old": was})
+        elif out and out[-1]["op"] == op and "old" not in out[-1]:
             out[-1]["text"] += text
         else:
             out.append({"op": op, "text": text})
 
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         if tag == "equal":
-            emit("equal", "".join(b[j1:j2]))
+            for ta, tb in zip(a[i1:i2], b[j1:j2]):
+                emit("equal", tb, ta)
         else:
             if i2 > i1:
                 emit("delete", "".join(a[i1:i2]))
