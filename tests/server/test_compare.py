@@ -236,11 +236,16 @@ def test_bad_keys_are_400_with_the_keys(corpus_http, params):
     assert j.status_code == 400 and j.json()["keys"] == ["busan-2014", "draft-ACP-64A1-7", "dubai-2018"]
 
 
-@pytest.mark.parametrize("query", ["colour=red", "from=busan-2014&from=dubai-2018", "format=xml", "from=%FF", "from=%ZZ", "=x"])
+@pytest.mark.parametrize("query", ["colour=red", "colour=red&from=busan-2014&to=busan-2014", "from=busan-2014&from=dubai-2018", "format=xml", "from=%FF", "from=%ZZ", "=x"])
 def test_odd_query_strings_are_400(corpus_http, query):
     r = corpus_http.get(f"{R70}?{query}")
     assert r.status_code == 400, (query, r.status_code, r.text[:200])
     assert "Traceback" not in r.text
+
+
+def test_bad_parameters_on_a_version_path(corpus_http):
+    r = corpus_http.get("/compare/resolution/pp/70/dubai-2018?colour=red")
+    assert r.status_code == 400 and "unknown parameter" in r.text
 
 
 def test_empty_parameters_are_an_error_not_a_guess(corpus_http):

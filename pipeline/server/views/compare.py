@@ -13,7 +13,6 @@ three texts of Resolution 70 load in ~0.2 s) and kept per generation with the di
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,7 +21,7 @@ from starlette.routing import Route
 
 from .. import describe as describe_mod, sparql as sparql_mod, timeline
 from ..negotiation import HTML, Format
-from .common import Context, _choose
+from .common import Context, _choose, _server_root
 
 JSON = Format("json", "application/json", None, ("application/ld+json",))
 OFFERS = (HTML, JSON)
@@ -141,7 +140,7 @@ def routes(ctx: Context) -> list[Route]:
                 except _Refusal:
                     data = None
                 if data is not None:
-                    data = {**data, "diff": None, "from": None, "to": None}
+                    data = None if "redirect" in data else {**data, "diff": None}
             return render("compare.html", request, status=e.status, c=data, error=e.message,
                           headers={"Vary": "Accept"})
         if "redirect" in data:
@@ -150,8 +149,14 @@ def routes(ctx: Context) -> list[Route]:
         if fmt is JSON:
             return Response(json.dumps(_for_json(data), ensure_ascii=False), media_type="application/json",
                             headers={"Vary": "Accept"})
-        return render("compare.html", request, c=data, error=None, headers={"Vary": "Accept"},
-                      pair_href=lambda a, b: "?" + urlencode({"from": a, "to": b}))
+        # the page depends on the generation, the texts compared and the server root only: rendered once
+        # (rendering the ~180 clauses of Resolution 70 costs more than everything else together)
+        key = ("compare-page", data["resolution"]["uri"], data["from"], data["to"], _server_root(request))
+        body = snap.answers.get(key)
+        if body is None:
+            body = render("compare.html", request, c=data, error=None).body
+            snap.answers.put(key, body, len(body) + 500)
+        return Response(body, media_type="text/html", headers={"Vary": "Accept"})
 
     return [Route("/compare/{rest:path}", compare)]
 
