@@ -23,6 +23,7 @@ from rdflib.namespace import RDF, RDFS
 from ..settings import Settings
 from ..rdf.vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
 from ..rdf.uris import URIs
+from .timeline import compare_path
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 INCOMING_LIMIT = 1000
@@ -276,6 +277,7 @@ def page_context(store: ox.Store, d: Description, settings: Settings) -> dict:
         "incoming": [{"predicate": link.term(ox.NamedNode(p)), "objects": v} for p, v in sorted(incoming.items())],
         "incoming_truncated": d.incoming_truncated, "incoming_limit": INCOMING_LIMIT,
         "only_incoming": not own,
+        "compare_href": compare_path(store, d.uri, settings.base),   # the work's timeline, if it has a text
     }
 
 
