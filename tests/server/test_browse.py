@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from pipeline.rdf.vocab import RG
+from pipeline.rdf.vocab import RG, concept
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
@@ -122,7 +122,7 @@ def test_resolution_list_in_turtle_names_resolution_70(corpus_http, corpus_serve
     assert (me, DCTERMS.isPartOf, URIRef(corpus_server.uri("id/resolution"))) in g
     adopted = URIRef(corpus_server.uri("id/resolution/pp/70/dubai-2018"))
     assert (res70, DCTERMS.hasVersion, adopted) in g
-    assert (adopted, URIRef(str(RG.status)), URIRef("https://w3id.org/resgraph/concept/text-status/adopted-text")) in g
+    assert (adopted, URIRef(str(RG.status)), concept("text-status", "adopted-text")) in g
 
 
 def test_resolution_list_negotiates_json_ld_and_n_triples(corpus_http, corpus_server):

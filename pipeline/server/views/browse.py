@@ -417,7 +417,7 @@ def _listing(index: Index, key: str) -> Listing | str:
         series, _, session = rest.rpartition("/")
         docs = index.un.get(series, {}).get(session) if series else None
         if docs:
-            return Listing(key, "un", f"{series}/{session}/…: {SERIES_LABELS.get(series, 'UN documents')}, {session}",
+            return Listing(key, "un", f"{SERIES_LABELS.get(series, 'UN documents')} {series}/{session}/…",
                            crumbs=[*un_top, (f"un/{series}", series)], rows=docs,
                            summary=[("documents", len(docs)), ("read in full", sum(d["read"] for d in docs))])
         return f"no UN document series or session {rest!r}"
