@@ -14,29 +14,55 @@ from .common import TRUNCATED_MARKER, Context, _plain, _server_root, run_job
 
 
 def example_queries(base: str) -> list[tuple[str, str]]:
-    """Questions shown on the home page (fixed text; IRIs from settings and the closed vocab)."""
-    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rg", "eli", "cito", "dcterms", "prov"))
+    """Questions shown on the home page (fixed text; IRIs from settings and the closed vocab).
+
+    They follow the model of ``queries/`` (ARCHITECTURE.md, "The corpus"): a clause belongs to a
+    *text* (``?text rg:textOf ?resolution``: an adopted version, a proposal's draft, a UN
+    resolution read in full) whose status says which; a clause without a printed label (an
+    unnumbered paragraph, e.g. Resolution 123's *recognizing further*) still counts, so its label
+    is OPTIONAL; numbers sort as numbers (``xsd:integer``), so 25 comes before 101.
+    """
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rg", "eli", "cito", "dcterms", "prov", "skos", "xsd"))
     target = f"<{base}id/un/A/RES/70/1>"
     return [
         ("Which clauses cite UN General Assembly resolution A/RES/70/1 (the 2030 Agenda)?",
-         prologue + "SELECT ?resolution ?number ?title ?clause ?label WHERE {\n"
-         f"  ?clause a rg:Clause ; cito:cites {target} ; eli:number ?label .\n"
-         "  ?version eli:has_part+ ?clause .\n  ?resolution dcterms:hasVersion ?version .\n"
-         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n"
-         "} ORDER BY ?number ?label"),
-        ("Resolutions and their versions",
-         prologue + "SELECT ?resolution ?number ?title ?version WHERE {\n  ?resolution a rg:Resolution ; dcterms:hasVersion ?version .\n"
-         "  OPTIONAL { ?resolution dcterms:identifier ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n} ORDER BY ?number"),
+         prologue + "SELECT DISTINCT ?resolution ?body ?number ?title ?textStatus ?text ?clause ?label WHERE {\n"
+         f"  ?clause a rg:Clause ; cito:cites {target} ;\n          eli:is_part_of+ ?text .\n"
+         "  ?text rg:textOf ?resolution .\n"
+         "  OPTIONAL { ?text rg:status/skos:notation ?textStatus }\n"
+         "  OPTIONAL { ?resolution rg:body/skos:notation ?body }\n"
+         "  OPTIONAL { ?resolution eli:number ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n"
+         "  OPTIONAL { ?clause eli:number ?label }   # unnumbered paragraphs have none\n"
+         "}\n# numbers as numbers: ITU \"25\" before \"101\"; UN \"80/9\" (session/number) before \"80/10\"\n"
+         "ORDER BY ?textStatus ?body xsd:integer(?number)\n"
+         "         xsd:integer(STRBEFORE(?number, \"/\")) xsd:integer(STRAFTER(?number, \"/\")) ?text ?clause"),
+        ("Resolutions and their texts and versions (adopted, proposed, referenced only)",
+         prologue + "SELECT DISTINCT ?resolution ?body ?number ?title ?version ?textStatus WHERE {\n"
+         "  ?resolution a rg:Resolution ; rg:body/skos:notation ?body .\n"
+         "  OPTIONAL { ?resolution eli:number ?number }\n  OPTIONAL { ?resolution dcterms:title ?title }\n"
+         "  OPTIONAL {\n    { ?resolution dcterms:hasVersion ?version } UNION { ?version rg:textOf ?resolution }\n"
+         "    FILTER (?version != ?resolution)\n"
+         "    OPTIONAL { ?version rg:status/skos:notation ?textStatus }\n  }\n"
+         "}\nORDER BY ?body xsd:integer(?number) xsd:integer(STRBEFORE(?number, \"/\")) xsd:integer(STRAFTER(?number, \"/\"))\n"
+         "         ?resolution ?version"),
         ("What do resolutions cite most?",
          prologue + "SELECT ?cited (COUNT(DISTINCT ?clause) AS ?clauses) WHERE {\n  ?clause a rg:Clause ; cito:cites ?cited .\n"
          "} GROUP BY ?cited ORDER BY DESC(?clauses) LIMIT 20"),
         ("Proposals and what they do",
-         prologue + "SELECT ?proposal ?action ?target WHERE {\n  ?proposal a rg:Proposal .\n"
-         "  OPTIONAL { ?proposal rg:action ?action }\n  OPTIONAL { ?proposal rg:concerns ?target }\n} ORDER BY ?proposal"),
+         prologue + "SELECT ?proposal ?symbol ?action ?target WHERE {\n  ?proposal a rg:Proposal .\n"
+         "  OPTIONAL { ?proposal dcterms:identifier ?symbol }\n"
+         "  OPTIONAL { ?proposal rg:action/skos:notation ?action }\n  OPTIONAL { ?proposal rg:concerns ?target }\n"
+         "} ORDER BY xsd:integer(REPLACE(?symbol, \"^.*/\", \"\")) ?symbol"),
         ("Findings a librarian should check",
          prologue + "SELECT ?finding ?message ?quote ?line WHERE {\n  ?finding a rg:Finding ; rg:message ?message .\n"
          "  OPTIONAL { ?finding rg:quote ?quote }\n  OPTIONAL { ?finding rg:lineStart ?line }\n} ORDER BY ?finding"),
     ]
+
+
+#: The browse lists the home page links to (paths under /id/, served by :mod:`.browse`).
+BROWSE_LINKS = (("resolution", "Resolutions by body"), ("resolution/pp", "Plenipotentiary Conference resolutions"),
+                ("un", "UN documents by series"), ("un/A/RES", "General Assembly resolutions"),
+                ("proposal", "Proposals"), ("document", "Source documents"))
 
 
 FINDINGS_QUERY = (
@@ -63,7 +89,7 @@ def routes(ctx: Context) -> list[Route]:
         examples = [{"question": q, "href": "/query?" + urlencode({"query": text})}
                     for q, text in example_queries(settings.base)]
         return render("home.html", request, stats=stats, examples=examples, generation=snap.generation,
-                      config=config)
+                      config=config, browse=BROWSE_LINKS)
 
     async def query_page(request: Request) -> Response:
         # a URL that does not decode (bytes that are not UTF-8) is the client's error: 400,
