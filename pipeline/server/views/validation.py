@@ -559,7 +559,7 @@ def routes(ctx: Context) -> list[Route]:
                       csv_href=href(format="csv"), json_href=href(format="json"), clear_href=href(kind=None, source=None))
 
     async def source(request: Request) -> Response:
-        name = request.path_params["document"]
+        name = request.path_params["rest"]
         params = _query_params(request)
         if set(params) - {"format"}:
             return _plain(400, f"unknown parameter {_shown(sorted(set(params) - {'format'})[0])}; this page takes: format")
@@ -595,4 +595,4 @@ def routes(ctx: Context) -> list[Route]:
         return render("source.html", request, headers=headers, src=src, body=body, count=f.source_counts.get(src.slug, 0),
                       lines=len(_lines(text)), size=len(data))
 
-    return [Route("/validation", validation), Route("/source/{document:path}", source)]
+    return [Route("/validation", validation), Route("/source/{rest:path}", source)]
