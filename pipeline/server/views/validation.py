@@ -432,7 +432,7 @@ def as_json(rows: list[dict], root: str, *, generation: str, kind: str | None, s
         counts[r["code"]] = counts.get(r["code"], 0) + 1
     doc = {"generation": generation, "filter": {"kind": kind, "source": source}, "count": len(rows),
            "kinds": counts, "findings": items}
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _lines(text: str) -> list[str]:
