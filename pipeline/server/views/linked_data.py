@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from .. import dataset, describe as describe_mod, reading as reading_mod
 from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSONLD, NON_TEXT_TYPES, RESOURCE_TYPES, Format
+from . import validation
 from .common import Context, _Prepared, _choose, _plain, _server_root
 from ...export import document, serialise
 from ...export.akn_graph import is_text
@@ -123,6 +124,7 @@ def routes(ctx: Context) -> list[Route]:
     def _resource_page(request, snap, uri, stem, headers, d=None) -> HTMLResponse:
         d = d or describe_mod.describe(snap.store, uri)
         ctx = describe_mod.page_context(snap.store, d, settings)
+        ctx["findings"] = validation.on_page(snap, uri, settings)
         formats = [{"label": FORMAT_LABELS.get(f.name, f.name), "media_type": f.media_type,
                     "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES
                    if f is not HTML and (f not in DOCUMENT_TYPES or is_text(snap.store, uri))]

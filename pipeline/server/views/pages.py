@@ -1,4 +1,4 @@
-"""Pages for people: home, the query editor and canned questions, the validation findings."""
+"""Pages for people: home, the query editor and canned questions (the findings: :mod:`.validation`)."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...rdf.vocab import PREFIXES, RG
+from ...rdf.vocab import PREFIXES
 from .. import canned as canned_mod, dataset, describe as describe_mod, sparql as sparql_mod
 from .common import TRUNCATED_MARKER, Context, _plain, _server_root, run_job
 
@@ -63,20 +63,6 @@ def example_queries(base: str) -> list[tuple[str, str]]:
 BROWSE_LINKS = (("resolution", "Resolutions by body"), ("resolution/pp", "Plenipotentiary Conference resolutions"),
                 ("un", "UN documents by series"), ("un/A/RES", "General Assembly resolutions"),
                 ("proposal", "Proposals"), ("document", "Source documents"))
-
-
-FINDINGS_QUERY = (
-    "SELECT ?finding ?kind ?kindLabel ?message ?quote ?line ?source ?about WHERE {\n"
-    f"  ?finding a <{RG.Finding}> .\n"
-    f"  OPTIONAL {{ ?finding <{RG.message}> ?message }}\n"
-    f"  OPTIONAL {{ ?finding <{RG.quote}> ?quote }}\n"
-    f"  OPTIONAL {{ ?finding <{RG.lineStart}> ?line }}\n"
-    f"  OPTIONAL {{ ?finding <{RG.findingKind}> ?kind OPTIONAL {{ ?kind <http://www.w3.org/2004/02/skos/core#prefLabel> ?kindLabel }} }}\n"
-    "  OPTIONAL { ?finding <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }\n"
-    f"  OPTIONAL {{ ?finding <{RG.about}> ?about }}\n"
-    "} ORDER BY ?source ?line ?finding LIMIT 5000"
-)
-
 
 
 def routes(ctx: Context) -> list[Route]:
@@ -187,26 +173,4 @@ def routes(ctx: Context) -> list[Route]:
             out.append(cells)
         return out
 
-    async def validation(request: Request) -> Response:
-        snap = published.get()
-
-        def load():
-            link = describe_mod.Linker(snap.store, settings)
-            rows = []
-            for s in snap.store.query(FINDINGS_QUERY, use_default_graph_as_union=True):
-                def v(name):
-                    t = s[name]
-                    return t.value if t is not None else None
-                rows.append({
-                    "finding": link.term(s["finding"]),
-                    "kind": v("kindLabel") or (link.short(v("kind")) if v("kind") else None),
-                    "message": v("message"), "quote": v("quote"), "line": v("line"),
-                    "source": link.term(s["source"]) if s["source"] is not None else None,
-                    "about": link.term(s["about"]) if s["about"] is not None else None,
-                })
-            return rows
-
-        rows = await run_in_threadpool(load)
-        return render("validation.html", request, findings=rows)
-
-    return [Route("/", home), Route("/query", query_page), Route("/validation", validation)]
+    return [Route("/", home), Route("/query", query_page)]
