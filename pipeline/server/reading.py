@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from ..export import akn_graph as g
 from ..export.akn import _marker_offset, _place
 from ..rdf.vocab import DCTERMS, ELI, RG
-from .describe import Linker, first_literal, label_of, text_of
+from .describe import Linker, label_of, text_of
 
 _GROUPS = (("preambular", "Preamble"), ("operative", "Operative part"), ("annex", "Annexes"))
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -28,11 +28,18 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 #: name → (path, CSS selectors that must match on the page)
 PAGES = {
     "home": ("/", ["header nav[aria-label]", "main h1", "a.skip-link", "form[role=search] input[name=q]"]),
+    "browse": ("/doc/resolution/pp", ["main h1", "main table", "nav.breadcrumbs, nav[aria-label]"]),
+    "search": ("/search?q=gender+equality", ["main h1", "main form[role=search]", "main a[href^='/doc/']"]),
+    "reading": ("/doc/resolution/pp/70/dubai-2018", ["main h1", "main nav[aria-label]", "main [id='resolves-1'], main [id$='resolves/1'], main [id*='resolves']"]),
+    "draft": ("/doc/proposal/ACP/64A1/7/text", ["main h1"]),
+    "clause": ("/doc/resolution/pp/70/dubai-2018/resolves/1", ["main h1", "a[rel=prev], a[rel=next]"]),
+    "compare": ("/compare/resolution/pp/70", ["main h1", "main ins", "main del"]),
+    "cited-by": ("/doc/un/A/RES/70/1", ["main h1", "main svg"]),
+    "un-resolution": ("/doc/un/A/RES/80/16", ["main h1"]),
+    "validation": ("/validation", ["main h1", "main table"]),
+    "source": ("/source/pp18-64-add1#L44", ["main h1", "[id=L44]"]),
     "query": ("/query", ["main h1", "#yasgui"]),
     "canned": ("/query?name=cites&target=UNGA+70%2F1&run=1", ["main table"]),
-    "resource": ("/doc/resolution/pp/70/dubai-2018", ["main h1"]),
-    "un-resolution": ("/doc/un/A/RES/70/1", ["main h1"]),
-    "validation": ("/validation", ["main h1", "main table"]),
 }
 
 
