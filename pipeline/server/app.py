@@ -142,6 +142,9 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
             reason = HTTPStatus(status).phrase
         except ValueError:
             reason = "Error"
+        if not message or message == reason:  # Starlette's own 404/405 say only the reason
+            path = scope.get("path", "")
+            message = f"There is no page at {path}." if status == 404 else f"{reason}: {scope.get('method', '')} {path}"
         return env.get_template("error.html").render(
             request_root=_server_root(Request(scope)), settings=settings, nav=True, status=status, reason=reason,
             message=message).encode("utf-8")
