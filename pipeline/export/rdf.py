@@ -152,6 +152,7 @@ def context() -> dict:
     return ctx
 
 
+@lru_cache(maxsize=1)
 def context_document() -> bytes:
     return json.dumps({"@context": context()}, indent=1).encode("utf-8")
 

@@ -10,7 +10,8 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
                        ``queries/`` (``/query?name=cites&target=…&run=1``; ``&format=csv|tsv|json``)
 ``/sparql``            SPARQL 1.1 Protocol, query only; service description without a query
 ``/id/…``              303 See Other → ``/doc/…`` (404 if the URI appears nowhere)
-``/doc/…[.ext]``       the description, negotiated or fixed by suffix
+``/doc/…[.ext]``       the description, negotiated or fixed by suffix (``application/json``: the
+                       JSON-LD); ``/doc/concept/…`` our concepts (named under w3id.org)
 ``/context.jsonld``    the JSON-LD context our JSON-LD documents point to
 ``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated; HTML is the
                        pyLODE page ``docs/ontology.html``

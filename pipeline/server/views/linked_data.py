@@ -5,6 +5,7 @@ generation, the path, the format and the server root, ``Last-Modified`` the gene
 publication; a client that revalidates gets 304 without the description being made."""
 from __future__ import annotations
 
+import hashlib
 import time
 from urllib.parse import unquote
 
@@ -25,6 +26,7 @@ NO_CACHE = {"Cache-Control": "no-cache"}  # keep it, but ask again (a cheap 304)
 
 _UNSEEN = object()
 _STARTED = caching.http_date(time.time())  # the context is made by this process
+
 
 def routes(ctx: Context) -> list[Route]:
     settings, published, uris, render = ctx.settings, ctx.published, ctx.uris, ctx.render
@@ -155,7 +157,7 @@ def routes(ctx: Context) -> list[Route]:
 
     async def context(request: Request) -> Response:
         body = context_document()
-        valid = caching.validators(caching.etag("context", body.decode()), _STARTED)
+        valid = caching.validators(caching.etag("context", hashlib.sha256(body).hexdigest()), _STARTED)
         if caching.not_modified(request, valid["ETag"], valid.get("Last-Modified")):
             return caching.not_modified_response({**valid, **NO_CACHE})
         return Response(body, media_type="application/ld+json", headers={**valid, **NO_CACHE})
