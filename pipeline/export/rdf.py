@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import BinaryIO
 
 import pyoxigraph as ox
+from pyld import jsonld
 from rdflib.namespace import RDF
 
 from ..rdf.vocab import PREFIXES
@@ -26,46 +28,187 @@ def _curie(iri: str, prefixes: dict[str, str]) -> str:
     return iri
 
 
-def _jsonld_node_id(term) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
+# ------------------------------------------------------------ JSON-LD ---
+#
+# Our JSON-LD is compacted against one published context (``/context.jsonld``): a plain term
+# for every property and class the data uses, with coercions, so that a client reads
+# ``"title": "…"``, ``"position": 3``, ``"is_part_of": "http://…"`` instead of prefixed keys and
+# value objects.  The terms come from the ontology (``ontology/*.ttl``: every class and property
+# it declares, ours and the ELI/CiTO/SDGO ones we reuse) and from the table below for the other
+# vocabularies the data uses.  A term's coercion says how its values are written:
+#
+# ``"@id"``        an IRI (an object property);
+# ``"en"``         English text (``"@language": "en"``: our texts are English and tagged so);
+# ``"@language"``  a language map (``{"en": …, "fr": …}``; ``"@none"`` for an untagged string);
+# an xsd IRI       a typed value (integers and booleans as JSON numbers and booleans);
+# ``None``         no coercion (plain strings; other values keep their own ``@id``/``@type``).
+#
+# A value that does not fit its term's coercion (a rare IRI among strings) is still written
+# exactly, under the prefixed name: compaction (PyLD, the JSON-LD 1.1 algorithm) never loses a
+# triple.  Where two vocabularies share a local name the first listed keeps the plain term
+# (``cites`` is CiTO's, ``title`` is Dublin Core's, ``Class`` is OWL's).
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER, _XSD_BOOLEAN = XSD + "integer", XSD + "boolean"
+_SH = "http://www.w3.org/ns/shacl#"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_VANN = "http://purl.org/vocab/vann/"
+#: Prefixes the context declares besides :data:`PREFIXES` (vocabularies of the validation
+#: report, the service description and the ontology header).
+CONTEXT_PREFIXES = {"sh": _SH, "sd": _SD, "vann": _VANN}
+
+_ID, _EN, _LANGUAGE_MAP = "@id", "en", "@language"
+
+#: Text properties of our ontology whose values are English (the ontology gives their range
+#: as strings; the mapping tags every text it reads with ``@en``).
+_ENGLISH = {"rg:text", "rg:verbPhrase", "rg:message", "rg:agendaItem", "rg:meeting", "rg:summary",
+            "rg:reasons", "rg:printedText", "rg:replacedText"}
+_TYPED_RANGES = {XSD + n for n in ("integer", "decimal", "gYear", "date", "dateTime", "boolean")}
+
+#: Terms of the other vocabularies the data (and VoID, the service description, the ontology)
+#: uses: compact IRI and coercion.  Classes have no coercion.
+_OTHER_TERMS: tuple[tuple[str, str | None], ...] = (
+    ("eli:date_document", XSD + "date"),
+    ("dcterms:title", _EN), ("dcterms:identifier", None), ("dcterms:abstract", _EN),
+    ("dcterms:description", _EN), ("dcterms:creator", None), ("dcterms:source", None),
+    ("dcterms:hasPart", _ID), ("dcterms:isPartOf", _ID), ("dcterms:hasVersion", _ID),
+    ("dcterms:isVersionOf", _ID), ("dcterms:references", _ID), ("dcterms:isReferencedBy", _ID),
+    ("dcterms:relation", _ID), ("dcterms:license", _ID), ("dcterms:modified", None),
+    ("dcterms:BibliographicResource", None),
+    ("prov:wasDerivedFrom", _ID), ("prov:wasRevisionOf", _ID), ("prov:hadRevision", _ID), ("prov:Entity", None),
+    ("skos:prefLabel", _LANGUAGE_MAP), ("skos:note", _LANGUAGE_MAP), ("skos:altLabel", _EN),
+    ("skos:definition", _EN), ("skos:notation", None), ("skos:broader", _ID), ("skos:narrower", _ID),
+    ("skos:inScheme", _ID), ("skos:hasTopConcept", _ID), ("skos:topConceptOf", _ID), ("skos:member", _ID),
+    ("skos:memberList", _ID), ("skos:exactMatch", _ID), ("skos:relatedMatch", _ID),
+    ("skos:Concept", None), ("skos:ConceptScheme", None), ("skos:Collection", None), ("skos:OrderedCollection", None),
+    ("rdfs:label", _LANGUAGE_MAP), ("rdfs:comment", _EN), ("rdfs:seeAlso", _ID), ("rdfs:isDefinedBy", _ID),
+    ("rdfs:subClassOf", _ID), ("rdfs:subPropertyOf", _ID), ("rdfs:domain", _ID), ("rdfs:range", _ID),
+    ("rdfs:Datatype", None), ("rdfs:Resource", None),
+    ("rdf:first", None), ("rdf:rest", _ID),
+    ("owl:Class", None), ("owl:ObjectProperty", None), ("owl:DatatypeProperty", None),
+    ("owl:FunctionalProperty", None), ("owl:AnnotationProperty", None), ("owl:Ontology", None),
+    ("owl:Thing", None), ("owl:inverseOf", _ID), ("owl:propertyChainAxiom", _ID), ("owl:versionIRI", _ID),
+    ("owl:priorVersion", _ID), ("owl:versionInfo", None),
+    ("vann:preferredNamespacePrefix", None), ("vann:preferredNamespaceUri", None),
+    ("sdgo:custodianAgency", None), ("sdgo:tier", _ID),
+    ("void:Dataset", None), ("void:triples", _XSD_INTEGER), ("void:subset", _ID), ("void:sparqlEndpoint", _ID),
+    ("void:dataDump", _ID), ("void:uriSpace", None), ("void:feature", _ID),
+    ("sd:Service", None), ("sd:Graph", None), ("sd:NamedGraph", None), ("sd:endpoint", _ID),
+    ("sd:supportedLanguage", _ID), ("sd:resultFormat", _ID), ("sd:defaultDataset", _ID),
+    ("sd:defaultGraph", _ID), ("sd:namedGraph", _ID), ("sd:name", _ID), ("sd:graph", _ID),
+    ("sh:ValidationReport", None), ("sh:ValidationResult", None), ("sh:conforms", _XSD_BOOLEAN),
+    ("sh:result", _ID), ("sh:focusNode", _ID), ("sh:resultMessage", _EN), ("sh:resultPath", _ID),
+    ("sh:resultSeverity", _ID), ("sh:sourceConstraintComponent", _ID), ("sh:sourceShape", _ID),
+    ("sh:value", None),
+)
+#: Which vocabulary keeps a local name two of them share (``title``: Dublin Core's, not ELI's).
+_PRIORITY = ("rg", "cito", "dcterms", "eli", "skos", "prov", "rdfs", "owl", "sdgo", "void", "sd", "sh", "rdf", "vann")
 
 
-def _jsonld_value(term, prefixes: dict[str, str]):
+def _ontology_terms() -> dict[str, str | None]:
+    """{compact IRI: coercion} for every class and property the ontology declares."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDFS
+
+    from ..rdf.vocab import ontology_graph
+
+    g = ontology_graph()
+    out: dict[str, str | None] = {}
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Class):
+        for s in g.subjects(RDF.type, kind):
+            curie = _curie(str(s), PREFIXES) if isinstance(s, URIRef) else ""
+            if curie.split(":")[0] not in _PRIORITY or curie == str(s):
+                continue
+            if kind == OWL.ObjectProperty:
+                out[curie] = _ID
+            elif kind == OWL.DatatypeProperty:
+                rng = g.value(s, RDFS.range)
+                out[curie] = (str(rng) if rng is not None and str(rng) in _TYPED_RANGES
+                              else _EN if curie in _ENGLISH else None)
+            else:
+                out[curie] = None
+    return out
+
+
+@lru_cache(maxsize=1)
+def context() -> dict:
+    """The ``@context`` object of ``/context.jsonld``: the prefixes, then one term per class and
+    property (see above), in a stable order."""
+    terms = {**_ontology_terms(), **dict(_OTHER_TERMS)}
+    ctx: dict = {"@version": 1.1, **PREFIXES, **CONTEXT_PREFIXES}
+    for curie in sorted(terms, key=lambda c: (_PRIORITY.index(c.split(":")[0]), c)):
+        coercion = terms[curie]
+        local = curie.split(":", 1)[1]
+        if local in ctx:
+            continue  # a shared local name stays with the vocabulary listed first
+        if coercion is None:
+            ctx[local] = curie
+        elif coercion == _EN:
+            ctx[local] = {"@id": curie, "@language": "en"}
+        elif coercion == _LANGUAGE_MAP:
+            ctx[local] = {"@id": curie, "@container": "@language"}
+        else:
+            ctx[local] = {"@id": curie, "@type": coercion if coercion == _ID else _curie(coercion, PREFIXES)}
+    return ctx
+
+
+@lru_cache(maxsize=1)
+def context_document() -> bytes:
+    return json.dumps({"@context": context()}, indent=1).encode("utf-8")
+
+
+_CANONICAL_INTEGER = re.compile(r"^-?(0|[1-9][0-9]{0,19})$")
+
+
+def _expanded_value(term):
     if isinstance(term, ox.Literal):
-        v = {"@value": term.value}
         if term.language:
-            v["@language"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            v["@type"] = _curie(term.datatype.value, prefixes)
-        return v
-    return {"@id": _jsonld_node_id(term)}
+            return {"@value": term.value, "@language": term.language}
+        dt = term.datatype.value
+        if dt == XSD_STRING:
+            return {"@value": term.value}
+        if dt == _XSD_INTEGER and _CANONICAL_INTEGER.match(term.value):
+            return {"@value": int(term.value), "@type": dt}  # a JSON number, read back as the same literal
+        if dt == _XSD_BOOLEAN and term.value in ("true", "false"):
+            return {"@value": term.value == "true", "@type": dt}
+        return {"@value": term.value, "@type": dt}
+    return {"@id": _node_id(term)}
 
 
-def to_jsonld(triples: list[ox.Triple], context_url: str, prefixes: dict[str, str] = PREFIXES) -> bytes:
-    """Compact-IRI JSON-LD whose ``@context`` is our published context document.
+def _node_id(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
-    The context only declares prefixes (no type coercion), so every value keeps its explicit
-    ``@id`` / ``@value`` / ``@type`` / ``@language``: lossless, and a client that fetches
-    ``/context.jsonld`` gets exactly the triples of the other formats.  Full IRIs are kept
-    for ``@id`` values (they are the identifiers people copy); property names and types
-    are compacted.
-    """
+
+def expanded_jsonld(triples: list[ox.Triple]) -> list[dict]:
+    """The triples as expanded JSON-LD (full IRIs, value objects): what compaction starts from."""
     nodes: dict[str, dict] = {}
     for t in triples:
-        sid = _jsonld_node_id(t.subject)
+        sid = _node_id(t.subject)
         node = nodes.setdefault(sid, {"@id": sid})
-        if t.predicate.value == str(RDF.type) and not isinstance(t.object, ox.Literal):
-            node.setdefault("@type", []).append(_curie(t.object.value, prefixes) if isinstance(t.object, ox.NamedNode) else _jsonld_node_id(t.object))
+        if t.predicate.value == _RDF_TYPE_IRI and not isinstance(t.object, ox.Literal):
+            node.setdefault("@type", []).append(_node_id(t.object))
         else:
-            node.setdefault(_curie(t.predicate.value, prefixes), []).append(_jsonld_value(t.object, prefixes))
-    doc = {"@context": context_url, "@graph": list(nodes.values())}
+            node.setdefault(t.predicate.value, []).append(_expanded_value(t.object))
+    return list(nodes.values())
+
+
+def _no_remote_documents(url, options=None):
+    raise jsonld.JsonLdError(f"resgraph loads no remote JSON-LD document ({url})", "jsonld.LoadDocumentError",
+                             code="loading document failed")
+
+
+def to_jsonld(triples: list[ox.Triple], context_url: str) -> bytes:
+    """JSON-LD compacted against our context, which the document names by URL.
+
+    Always ``{"@context": URL, "@graph": [nodes]}`` (one shape for every document); within a
+    node a single value is written alone, not in an array.  ``@id`` values stay full IRIs
+    except those under a declared prefix (concepts read ``rgc:action/MOD``).
+    """
+    compacted = jsonld.compact(expanded_jsonld(sort_triples(triples)), {"@context": context()},
+                               {"graph": True, "skipExpansion": True, "base": None,
+                                "documentLoader": _no_remote_documents})
+    doc = {"@context": context_url, "@graph": compacted.get("@graph", [])}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def context_document(prefixes: dict[str, str] = PREFIXES) -> bytes:
-    return json.dumps({"@context": dict(prefixes)}, indent=1).encode("utf-8")
 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> dict[str, str]:

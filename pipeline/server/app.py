@@ -10,7 +10,8 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
                        ``queries/`` (``/query?name=cites&target=…&run=1``; ``&format=csv|tsv|json``)
 ``/sparql``            SPARQL 1.1 Protocol, query only; service description without a query
 ``/id/…``              303 See Other → ``/doc/…`` (404 if the URI appears nowhere)
-``/doc/…[.ext]``       the description, negotiated or fixed by suffix
+``/doc/…[.ext]``       the description, negotiated or fixed by suffix (``application/json``: the
+                       JSON-LD); ``/doc/concept/…`` our concepts (named under w3id.org)
 ``/context.jsonld``    the JSON-LD context our JSON-LD documents point to
 ``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated; HTML is the
                        pyLODE page ``docs/ontology.html``
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+from http import HTTPStatus
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,7 +33,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import store as store_mod
@@ -40,7 +41,7 @@ from ..settings import Settings
 from ..rdf.vocab import PREFIXES, RG
 from . import dataset, sparql as sparql_mod, views
 from .views.common import _plain, _server_root
-from .middleware import BodyLimit, BodyTooLarge, CORS
+from .middleware import BodyLimit, BodyTooLarge, CORS, Compress, CompressedStatic, HtmlErrors
 from .worker import QueryPool
 
 log = logging.getLogger("resgraph.server")
@@ -136,14 +137,30 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return _plain(exc.status_code, exc.detail or "error", getattr(exc, "headers", None))
 
+    def error_page(scope, status: int, message: str) -> bytes:
+        """The HTML form of a plain-text error, for browsers (:class:`.middleware.HtmlErrors`)."""
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Error"
+        if not message or message == reason:  # Starlette's own 404/405 say only the reason
+            path = scope.get("path", "")
+            message = f"There is no page at {path}." if status == 404 else f"{reason}: {scope.get('method', '')} {path}"
+        return env.get_template("error.html").render(
+            request_root=_server_root(Request(scope)), settings=settings, nav=True, status=status, reason=reason,
+            message=message).encode("utf-8")
+
     routes = [route for view in views.VIEWS for route in view.routes(ctx)]
-    routes.append(Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"))
+    routes.append(Mount("/static", CompressedStatic(directory=str(HERE / "static")), name="static"))
     app = Starlette(
         routes=routes, lifespan=lifespan,
         exception_handlers={sparql_mod.ProtocolError: protocol_error, store_mod.StoreError: store_error,
                             BodyTooLarge: too_large, HTTPException: http_error},
     )
+    # outermost last: CORS → gzip → HTML errors → body limit → routes
     app.add_middleware(BodyLimit, max_body=config.max_body)
+    app.add_middleware(HtmlErrors, render=error_page)
+    app.add_middleware(Compress)
     app.add_middleware(CORS)
     app.state.pool = pool
     app.state.published = published

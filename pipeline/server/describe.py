@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..settings import Settings
-from ..rdf.vocab import CITO, DCTERMS, ELI, PREFIXES, PROV, RG, SKOS, ontology_graph
+from ..rdf.vocab import CITO, CONCEPT_BASE, DCTERMS, ELI, ONTOLOGY_IRI, PREFIXES, PROV, RG, SKOS, ontology_graph
 from ..rdf.uris import URIs
 from .timeline import compare_path
 
@@ -170,6 +170,38 @@ def first_literal(store: ox.Store, node, predicate: ox.NamedNode) -> str | None:
 
 # -------------------------------------------------------- page contexts ---
 
+# Our ontology and concepts are named under https://w3id.org/resgraph/, whose redirect is not
+# registered yet: pages link the terms to /ontology#Term and the concepts (from the ontology
+# graph of the store) to /doc/concept/…, which this server answers.
+_ONTOLOGY_NS = str(RG._NS)
+_CONCEPT_DOC = "concept/"
+
+
+def w3id_path(iri: str) -> str | None:
+    """The local path of an ontology term or concept IRI; None for any other IRI.
+
+    >>> w3id_path("https://w3id.org/resgraph/ontology#ResolutionVersion")
+    '/ontology#ResolutionVersion'
+    >>> w3id_path("https://w3id.org/resgraph/concept/action/MOD")
+    '/doc/concept/action/MOD'
+    """
+    if iri.startswith(_ONTOLOGY_NS):
+        return "/ontology#" + iri[len(_ONTOLOGY_NS):]
+    if iri == str(ONTOLOGY_IRI):
+        return "/ontology"
+    if iri.startswith(CONCEPT_BASE) and len(iri) > len(CONCEPT_BASE):
+        return "/doc/" + _CONCEPT_DOC + iri[len(CONCEPT_BASE):]
+    return None
+
+
+def concept_iri(doc_path: str) -> str | None:
+    """The concept IRI a path under ``/doc/`` names (``concept/action/MOD``), the inverse of
+    :func:`w3id_path`; None for a path that is not a concept's."""
+    if doc_path.startswith(_CONCEPT_DOC) and len(doc_path) > len(_CONCEPT_DOC):
+        return CONCEPT_BASE + doc_path[len(_CONCEPT_DOC):]
+    return None
+
+
 class Linker:
     """Turns RDF terms into what a template shows: a label and, when safe, a link."""
 
@@ -183,6 +215,9 @@ class Linker:
     def href(self, iri: str) -> str | None:
         if iri.startswith(self.base):
             return "/" + iri[len(self.base):]
+        local = w3id_path(iri)
+        if local is not None:
+            return local
         if iri.startswith(("http://", "https://")):
             return iri  # never javascript: or data: links from data
         return None

@@ -60,8 +60,11 @@ RDF_TYPES: tuple[Format, ...] = tuple(_RDF.values())
 # Documents of one text (Akoma Ntoso): offered at /doc/… for texts only, after HTML.
 DOCUMENT_TYPES: tuple[Format, ...] = tuple(Format(w.name, w.media_type, w.suffix, w.aliases)
                                            for w in WRITERS if w.document is not None)
-RESOURCE_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML, *DOCUMENT_TYPES)
-NON_TEXT_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML)
+# A client that asks for plain JSON gets the JSON-LD (compacted against our context, so it reads
+# as ordinary JSON), labelled application/json; listed last so that it never wins a tie.
+JSON = Format("jsonld", "application/json", ".json")
+RESOURCE_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML, *DOCUMENT_TYPES, JSON)
+NON_TEXT_TYPES: tuple[Format, ...] = (*RDF_TYPES, HTML, JSON)
 # N-Triples is listed with text/plain as an alias for the SPARQL endpoint only: old clients
 # (and the SPARQL 1.0 era) ask for it that way.
 NTRIPLES_PLAIN = Format("ntriples", "application/n-triples", ".nt", ("text/plain",))

@@ -6,7 +6,8 @@
   with its size, and, in ``rdfs:comment``, the limits: time, rows, read-only.
 * VoID (https://www.w3.org/TR/void/) at ``/.well-known/void`` (RFC 8615 / VoID §7.2):
   ``void:triples`` for the whole and for each named graph (as ``void:subset`` with
-  ``sd:name``), ``void:sparqlEndpoint``, ``void:dataDump``, ``void:uriSpace``.
+  ``sd:name``), ``void:sparqlEndpoint``, ``void:dataDump``, ``void:uriSpace``, and the licence
+  (``dcterms:license`` CC BY 4.0, ``dcterms:rights`` saying whose the quoted texts are).
 """
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ class FORMATS(DefinedNamespace):
     JSON_LD: URIRef
     RDF_XML: URIRef
     N_Quads: URIRef
+
+
+#: The licence of the dataset (the graph resgraph makes: structure, links, identifiers, findings).
+DATA_LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+RIGHTS = ("resgraph's data are licensed under CC BY 4.0. The texts of ITU resolutions, proposals and UN "
+          "General Assembly resolutions it holds are quoted from public documents of the ITU and the United "
+          "Nations; their own terms apply to those texts.")
 
 
 def service_description(endpoint: str, stats: dict, *, timeout: float, row_limit: int) -> Graph:
@@ -110,6 +118,8 @@ def void_description(*, base: str, server: str, stats: dict, generation: dict) -
         "ITU resolutions, their versions, sections and clauses, the proposals that amend them and the "
         "documents they cite, one named graph per source document plus inferred, ontology and reference graphs.",
         lang="en")))
+    g.add((ds, DCTERMS.license, DATA_LICENCE))
+    g.add((ds, DCTERMS.rights, Literal(RIGHTS, lang="en")))
     if generation.get("published_at"):
         g.add((ds, DCTERMS.modified, Literal(generation["published_at"], datatype=XSD.dateTime)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(server + "sparql")))

@@ -1,6 +1,12 @@
-"""Linked data: ``/id/…`` → 303 → ``/doc/…``, negotiated or fixed by suffix; the JSON-LD context."""
+"""Linked data: ``/id/…`` → 303 → ``/doc/…``, negotiated or fixed by suffix; the JSON-LD context.
+
+Every ``/doc/…`` answer and the context carry validators (:mod:`..caching`): ``ETag`` from the
+generation, the path, the format and the server root, ``Last-Modified`` the generation's
+publication; a client that revalidates gets 304 without the description being made."""
 from __future__ import annotations
 
+import hashlib
+import time
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -9,18 +15,21 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import dataset, describe as describe_mod, reading as reading_mod
-from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSONLD, NON_TEXT_TYPES, RESOURCE_TYPES, Format
+from .. import caching, dataset, describe as describe_mod, reading as reading_mod, schema_org
+from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSON, NON_TEXT_TYPES, RESOURCE_TYPES, Format
 from . import validation
 from .common import Context, _Prepared, _choose, _plain, _server_root
 from ...export import document, serialise
 from ...export.akn_graph import is_text
 from ...export.rdf import context_document
 
+NO_CACHE = {"Cache-Control": "no-cache"}  # keep it, but ask again (a cheap 304) before reusing it
+
 _UNSEEN = object()
 # how the download buttons name the formats
 FORMAT_LABELS = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples", "rdfxml": "RDF/XML",
                  "akn": "Akoma Ntoso XML"}
+_STARTED = caching.http_date(time.time())  # the context is made by this process
 
 
 def routes(ctx: Context) -> list[Route]:
@@ -50,12 +59,13 @@ def routes(ctx: Context) -> list[Route]:
             if decoded != r:
                 variants.append(decoded)
             for v in variants:
-                uri = uris.from_id_path(v)
-                try:
-                    if probe(store, uri):
-                        return uri, r, fmt
-                except ValueError:  # not an IRI pyoxigraph accepts: unknown
-                    continue
+                # a path under /doc/concept/ names one of our concepts (describe.w3id_path)
+                for uri in (uris.from_id_path(v), describe_mod.concept_iri(v)):
+                    try:
+                        if uri is not None and probe(store, uri):
+                            return uri, r, fmt
+                    except ValueError:  # not an IRI pyoxigraph accepts: unknown
+                        continue
         return None
 
     def _resolve(snap: dataset.Snapshot, rest: str, probe=describe_mod.exists) -> tuple[str, str, Format | None] | None:
@@ -103,13 +113,20 @@ def routes(ctx: Context) -> list[Route]:
         if fixed is not None and fixed not in offers:
             return _plain(404, f"{uri} is not a text: no {fixed.media_type} document")
         fmt = _choose(request, offers, fixed)
+        # The answer depends on the generation, the path and the format only (and on the server
+        # root that links and the JSON-LD @context point to): so do its validators.
+        root = _server_root(request)
+        valid = caching.validators(caching.etag(snap.name, rest, fmt.media_type, root),
+                                   caching.http_date(snap.generation.meta.get("published_at")))
+        if caching.not_modified(request, valid["ETag"], valid.get("Last-Modified")):
+            return caching.not_modified_response({**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE})
         if fmt is HTML:
-            return await run_in_threadpool(_resource_page, request, snap, uri, stem, _doc_headers(uri, stem, fmt, fixed, offers),
+            return await run_in_threadpool(_resource_page, request, snap, uri, stem,
+                                           {**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE},
                                            described.get(uri))
-        # The document depends on the generation, the path and the format only (and, for
-        # JSON-LD, on the server root its @context points to): worked out once per generation.
-        root = _server_root(request) if fmt is JSONLD else ""
-        key = ("doc", rest, fmt.name, root)
+        # worked out once per generation
+        root = root if fmt.name == "jsonld" else ""
+        key = ("doc", rest, fmt.media_type, root)
         prepared = snap.answers.get(key)
         if prepared is None:
             if fmt in DOCUMENT_TYPES:
@@ -117,7 +134,8 @@ def routes(ctx: Context) -> list[Route]:
             else:
                 d = described.get(uri) or describe_mod.describe(snap.store, uri)
                 body = serialise(d.rdf_triples(), fmt.name, context_url=root + "context.jsonld")
-            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed, offers), "Content-Type": fmt.content_type}).raw_headers, body
+            prepared = Response(body, headers={**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE,
+                                               "Content-Type": fmt.content_type}).raw_headers, body
             snap.answers.put(key, prepared, len(body) + 1000)
         return _Prepared(*prepared)
 
@@ -127,12 +145,27 @@ def routes(ctx: Context) -> list[Route]:
         ctx["findings"] = validation.on_page(snap, uri, settings)
         formats = [{"label": FORMAT_LABELS.get(f.name, f.name), "media_type": f.media_type,
                     "href": "/doc/" + stem + f.suffix} for f in RESOURCE_TYPES
-                   if f is not HTML and (f not in DOCUMENT_TYPES or is_text(snap.store, uri))]
+                   if f is not HTML and f is not JSON and (f not in DOCUMENT_TYPES or is_text(snap.store, uri))]
+        root = _server_root(request)
+
+        def page_url(iri: str) -> str | None:
+            """This server's /doc page of ``iri`` (absolute), if it serves one."""
+            if uris.is_ours(iri):
+                return root + "doc/" + uris.id_path(iri)
+            local = describe_mod.w3id_path(iri)
+            return root + local[1:] if local and local.startswith("/doc/") else None
+
+        schema = schema_org.script_json(schema_org.legislation(snap.store, uri, page_url)) if is_text(snap.store, uri) else None
         link = describe_mod.Linker(snap.store, settings)
         return render("resource.html", request, headers=headers, r=ctx, formats=formats,
-                      uri_href=link.href(uri), x=reading_mod.page_extras(snap, uri, link))
+                      uri_href=link.href(uri), x=reading_mod.page_extras(snap, uri, link),
+                      canonical=page_url(uri), schema_org=schema)
 
     async def context(request: Request) -> Response:
-        return Response(context_document(), media_type="application/ld+json")
+        body = context_document()
+        valid = caching.validators(caching.etag("context", hashlib.sha256(body).hexdigest()), _STARTED)
+        if caching.not_modified(request, valid["ETag"], valid.get("Last-Modified")):
+            return caching.not_modified_response({**valid, **NO_CACHE})
+        return Response(body, media_type="application/ld+json", headers={**valid, **NO_CACHE})
 
     return [Route("/id/{rest:path}", id_redirect), Route("/doc/{rest:path}", doc), Route("/context.jsonld", context)]

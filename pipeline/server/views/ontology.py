@@ -1,4 +1,7 @@
-"""``/ontology[.ext]``: the ontology, negotiated; HTML is the pyLODE page ``docs/ontology.html``."""
+"""``/ontology[.ext]``: the ontology, negotiated; HTML is the pyLODE page ``docs/ontology.html``.
+
+Validators (:mod:`..caching`): the tag is a digest of the ontology files and the page, the
+format and the server root; ``Last-Modified`` the newest of those files."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,9 +13,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ...rdf.terms import to_ox
-from ...rdf.vocab import PREFIXES, ontology_graph
-from .. import describe as describe_mod
-from ..negotiation import BY_SUFFIX, HTML, RESOURCE_TYPES
+from ...rdf.vocab import ONTOLOGY_FILES, PREFIXES, ontology_graph
+from .. import caching, describe as describe_mod
+from ..negotiation import BY_SUFFIX, HTML, NON_TEXT_TYPES
 from .common import Context, _choose, _server_root
 from ...export import serialise
 
@@ -55,6 +58,22 @@ def _ontology_page(ontology_dir: str) -> dict:
 
 
 
+@lru_cache(maxsize=2)
+def _ontology_state(ontology_dir: str) -> tuple[str, str | None]:
+    """(digest of the ontology files and of the pyLODE page, their newest time as an HTTP date):
+    read once, like the triples and the page above (a new ontology means a restart)."""
+    import hashlib
+
+    files = [Path(ontology_dir) / name for name in ONTOLOGY_FILES] + [Path(ontology_dir).parent / "docs" / "ontology.html"]
+    h = hashlib.sha256()
+    newest = None
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+            newest = max(newest or 0, f.stat().st_mtime)
+    return h.hexdigest()[:16], caching.http_date(newest)
+
+
 def routes(ctx: Context) -> list[Route]:
     settings, render = ctx.settings, ctx.render
 
@@ -64,11 +83,16 @@ def routes(ctx: Context) -> list[Route]:
         for suffix, f in BY_SUFFIX.items():
             if path == "/ontology" + suffix:
                 fixed = f
-        fmt = _choose(request, RESOURCE_TYPES, fixed)
+        fmt = _choose(request, NON_TEXT_TYPES, fixed)  # RDF and HTML: Akoma Ntoso is for texts
         headers = {"Link": ", ".join(f'</ontology{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                                     for f in RESOURCE_TYPES if f is not fmt)}
+                                     for f in NON_TEXT_TYPES if f is not fmt)}
         if fixed is None:
             headers["Vary"] = "Accept"
+        digest, modified = _ontology_state(str(settings.ontology_dir))
+        headers.update(caching.validators(caching.etag("ontology", digest, fmt.media_type, _server_root(request)), modified))
+        headers["Cache-Control"] = "no-cache"
+        if caching.not_modified(request, headers["ETag"], headers.get("Last-Modified")):
+            return caching.not_modified_response(headers)
         if fmt is HTML:
             page = _ontology_html(str(settings.ontology_dir))
             if page is not None:  # docs/ontology.html, the checked-in pyLODE page
