@@ -229,3 +229,34 @@ def test_published_drafts_read_their_glue_with_the_adopted_text(corpus_store):
     msgs = [q.object.value for f in at506 for q in corpus_store.quads_for_pattern(f, ox.NamedNode(rg + "message"), None)]
     msgs = [m for m in msgs if "adopted text" in m]
     assert any("to provide" in m for m in msgs), msgs
+
+
+def test_published_proposed_wording_carries_under_one_percent_visible_glue(corpus_store, capsys):
+    """Issue 16, "Done when": the share of published proposed-text clauses that still carry visible
+    flattened changes (measured with :func:`looks_flattened`, the pattern detector, read on the
+    published ``rg:text``) is below 1 %, and every remaining one is flagged by a glued-change finding
+    on its lines."""
+    from pipeline.outcomes import looks_flattened
+    rg = PREFIXES["rg"]
+    P = lambda n: ox.NamedNode(rg + n)  # noqa: E731
+    drafts = {q.subject for q in corpus_store.quads_for_pattern(None, P("clauseChange"), None)}
+    glued_lines = set()
+    for q in corpus_store.quads_for_pattern(None, P("findingKind"), None):
+        if q.object.value.endswith("/glued-change"):
+            glued_lines |= {int(x.object.value) for x in corpus_store.quads_for_pattern(q.subject, P("lineStart"), None)}
+    visible, unflagged = [], []
+    for c in drafts:
+        texts = [q.object.value for q in corpus_store.quads_for_pattern(c, P("text"), None)]
+        if not texts or not looks_flattened(texts[0]):
+            continue
+        visible.append(c.value)
+        start = [int(q.object.value) for q in corpus_store.quads_for_pattern(c, P("lineStart"), None)]
+        end = [int(q.object.value) for q in corpus_store.quads_for_pattern(c, P("lineEnd"), None)] or start
+        if not start or not any(start[0] <= n <= end[0] for n in glued_lines):
+            unflagged.append(c.value)
+    with capsys.disabled():
+        print(f"\npublished draft clauses: {len(drafts)}; visibly flattened: {len(visible)} "
+              f"({len(visible) / len(drafts):.2%}); unflagged: {len(unflagged)}")
+    assert len(drafts) > 1000
+    assert len(visible) / len(drafts) < 0.01
+    assert unflagged == []
