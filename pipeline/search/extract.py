@@ -16,8 +16,9 @@ filters on, worked out by walking ``eli:is_part_of`` up to the ``rg:ResolutionTe
 Only ``quads_for_pattern`` with terms from the closed vocabulary: no query text at all.
 On the default corpus this reads ~5,600 clauses in about a second.
 
->>> # entries(store, base) -> list[Entry]; e.g. Entry(label="Resolution 70 (Rev. Dubai, 2018), resolves 1",
->>> #   body="pp", kind="adopted", verb="resolves", addressees=(), year="2018", …)
+For example, ``…/id/resolution/pp/70/dubai-2018/resolves/1`` becomes
+``Entry(label="Resolution 70 (Rev. Dubai, 2018), resolves 1", body="pp", kind="adopted",
+verb="resolves", addressees=(), year="2018", …)``.
 """
 from __future__ import annotations
 

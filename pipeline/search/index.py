@@ -72,10 +72,12 @@ def fts5_available() -> bool:
 class ParsedQuery:
     expression: str          # FTS5 MATCH expression ("" when the query has no words)
     words: list[str]         # what was understood, for the page ("gender", "\"2030 agenda\"", "countr*")
-    ignored: bool = False    # some characters could not be read as words and were dropped
+    ignored: bool = False    # the query had characters but no word to search for
 
 
-_CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
+# a quoted phrase (an unclosed quote runs to the end), or a run of characters that are not
+# space and not brackets or separators (``NEAR(x, y)`` is three words; ``A/RES/70/1`` one token)
+_CHUNK = re.compile(r'"([^"]*)"?|([^\s"()\[\]{},;!?^<>]+)')
 _WORD = re.compile(r"\w+")
 
 
@@ -95,7 +97,6 @@ def parse_query(q: str) -> ParsedQuery:
     groups: list[list[str]] = []     # AND of (OR of terms)
     negated: list[str] = []
     words: list[str] = []
-    ignored = False
     pending_or = pending_not = False
     for m in _CHUNK.finditer(q):
         phrase, raw = m.group(1), m.group(2)
@@ -113,12 +114,7 @@ def parse_query(q: str) -> ParsedQuery:
                 negate, raw = True, raw[1:]
             prefix = raw.endswith("*")
             tokens = _WORD.findall(raw.lower())
-            if not tokens:
-                ignored = True
-                continue
             shown = " ".join(tokens) if len(tokens) == 1 else '"' + " ".join(tokens) + '"'
-            if re.sub(r"\w", "", raw.rstrip("*")).strip() and len(tokens) == 1:
-                ignored = True  # punctuation around a single word (``NEAR(``, ``a:b`` is a phrase)
         if not tokens:
             continue
         term = '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
@@ -138,12 +134,12 @@ def parse_query(q: str) -> ParsedQuery:
     if not groups:
         if negated:
             raise QueryError("a query needs at least one word to find: '-word' and NOT only exclude")
-        return ParsedQuery("", words, ignored or bool(q.strip()))
+        return ParsedQuery("", words, bool(q.strip()))
     parts = [g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups]
     expression = " AND ".join(parts)
     if negated:
         expression += " NOT (" + " OR ".join(negated) + ")"
-    return ParsedQuery(expression, words, ignored)
+    return ParsedQuery(expression, words)
 
 
 # ------------------------------------------------------------------ build ---
