@@ -3,9 +3,11 @@
 :mod:`.extract` reads the entries from a generation (typed-term lookups only, no query
 text); :mod:`.index` builds and queries the SQLite FTS5 index (why FTS5: its docstring and
 ``bench/search.py``).  :func:`ensure_index` ties an index to one generation: built lazily on
-first use, written atomically to ``{store_dir}/search/{generation}.sqlite3`` and reused by
-every later request and server start until a build publishes a new generation, whose name
-is new, so an older index can never answer for it.  A failed build is remembered for
+``resgraph build`` writes it (:func:`build_for_publish`) before it swaps ``CURRENT``, to
+``{store_dir}/search/{generation}.sqlite3``; a server that finds none (a store published
+before search existed, or a build whose index failed) builds it on first use, the same way.
+A new generation has a new name, so an older index can never answer for it; an index is
+removed when its generation is (:func:`prune_indexes`).  A failed build is remembered for
 :data:`RETRY_AFTER` seconds (search answers 503 "search index unavailable" meanwhile) and
 never touches the store, so SPARQL and pages keep working.
 """
@@ -58,13 +60,33 @@ def build_index(store: ox.Store, path: Path, generation: str) -> Path:
     return index.build(rows, path, generation=generation, facet_labels=extract.facet_labels(store, rows))
 
 
-def _prune(directory: Path, keep: str) -> None:
+def prune_indexes(store_dir: Path) -> None:
+    """Remove the indexes of generations the store no longer keeps (an index lives as long as
+    its generation: a backup that ``resgraph restore`` brings back keeps its index), and
+    temporary files older than an hour (a build that was killed while writing one)."""
+    directory = index_dir(store_dir)
+    kept = {p.name for p in (Path(store_dir) / "generations").glob("*") if p.is_dir()}
     for old in directory.glob("*.sqlite3"):
-        if old.stem != keep:
+        if old.stem not in kept:
             old.unlink(missing_ok=True)  # a server still reading it keeps its open file
     for tmp in directory.glob("*.sqlite3.tmp-*"):
-        if time.time() - tmp.stat().st_mtime > 3600:
-            tmp.unlink(missing_ok=True)
+        try:
+            if time.time() - tmp.stat().st_mtime > 3600:
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def build_for_publish(store: ox.Store, store_dir: Path, generation: str) -> tuple[float, str | None]:
+    """What ``resgraph build`` runs before it publishes ``generation``: its index, so the
+    first search after a build is answered at once.  Returns (seconds, None) or (seconds,
+    why it failed): a failure never fails the build, the server then builds it on first use."""
+    started = time.perf_counter()
+    try:
+        build_index(store, index_path(store_dir, generation), generation)
+    except Exception as e:
+        return time.perf_counter() - started, f"{type(e).__name__}: {e}"
+    return time.perf_counter() - started, None
 
 
 def ensure_index(store_dir: Path, generation: str, store: ox.Store) -> Index:
@@ -98,7 +120,7 @@ def ensure_index(store_dir: Path, generation: str, store: ox.Store) -> Index:
             raise IndexUnavailable(_failures[generation][1]) from None
         _failures.pop(generation, None)
         log.info("search index for %s built in %.2f s", generation, time.perf_counter() - started)
-        _prune(path.parent, generation)
+        prune_indexes(store_dir)
         return _keep(found)
 
 
@@ -109,4 +131,4 @@ def _keep(found: Index) -> Index:
     return found
 
 
-__all__ = ["ensure_index", "build_index", "index_path", "Index", "IndexUnavailable", "QueryError", "parse_query"]
+__all__ = ["ensure_index", "build_index", "build_for_publish", "prune_indexes", "index_path", "Index", "IndexUnavailable", "QueryError", "parse_query"]

@@ -286,6 +286,19 @@ def _publish(settings: Settings, word: str) -> store_mod.Generation:
     return store_mod.publish(quads, {"base": "http://t/"}, settings=settings)
 
 
+def test_the_build_writes_the_index_before_it_publishes(corpus_server):
+    gen = store_mod.current(corpus_server.settings)
+    path = search_mod.index_path(corpus_server.settings.store_dir, gen.name)
+    assert path.is_file()
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    meta = dict(con.execute("SELECT key, value FROM meta"))
+    n_clauses = con.execute("SELECT count(*) FROM entry WHERE field = 'text'").fetchone()[0]
+    con.close()
+    assert meta["generation"] == gen.name
+    assert meta["built_at"] <= gen.meta["published_at"]
+    assert n_clauses == gen.meta["counts"]["clauses"]  # every clause of the build (5,552), none twice
+
+
 def test_a_new_generation_gets_its_own_index(tmp_path):
     settings = Settings(base="http://t/", store_dir=tmp_path / "store", data_dir=tmp_path / "data")
     gen1 = _publish(settings, "alpha")
@@ -304,7 +317,15 @@ def test_a_new_generation_gets_its_own_index(tmp_path):
     assert ix2.path != ix1.path
     assert ix2.search(parse_query("alpha"), {}).total == 0
     assert ix2.search(parse_query("beta"), {}).total == 2
-    assert not ix1.path.exists()  # the old generation's index was removed
+    # an index lives as long as its generation: kept while generation 1 is a backup …
+    search_mod.prune_indexes(settings.store_dir)
+    assert ix1.path.exists()
+    del st
+    for word in ("gamma", "delta"):  # … and removed with it (the store keeps 3 generations)
+        _publish(settings, word)
+    assert gen1.name not in {g.name for g in store_mod.generations(settings)}
+    search_mod.prune_indexes(settings.store_dir)
+    assert not ix1.path.exists() and ix2.path.exists()
     # an index file is never taken for another generation's
     with pytest.raises(search_mod.IndexUnavailable):
         search_mod.Index.open(ix2.path, gen1.name)

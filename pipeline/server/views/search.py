@@ -109,7 +109,8 @@ def routes(ctx: Context) -> list[Route]:
         try:
             q, filters, page = _read_params(pairs)
         except BadSearch as e:
-            return error(request, fmt, 400, str(e))
+            typed = next((v for k, v in pairs if k == "q"), "")
+            return error(request, fmt, 400, str(e), q=typed[:MAX_QUERY_CHARS])
         try:
             parsed = search_mod.parse_query(q)
         except search_mod.QueryError as e:
