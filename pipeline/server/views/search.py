@@ -18,6 +18,7 @@ server keeps answering.
 from __future__ import annotations
 
 import json
+import sqlite3
 from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -123,9 +124,12 @@ def routes(ctx: Context) -> list[Route]:
                             headers={"Retry-After": str(int(search_mod.RETRY_AFTER))})
         try:
             results = await run_in_threadpool(index.search, parsed, filters, page=page)
+            labels = await run_in_threadpool(index.facet_labels)
         except search_mod.QueryError as e:
             return error(request, fmt, 400, str(e), q=q, filters=filters)
-        labels = await run_in_threadpool(index.facet_labels)
+        except sqlite3.Error as e:  # the file went away under us (its generation was removed)
+            return Response(f"search index unavailable: {e}\n", status_code=503, media_type="text/plain",
+                            headers={"Retry-After": "2"})
 
         def label(facet: str, value: str) -> str:
             if not value:
