@@ -29,7 +29,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .. import store as store_mod
+from .. import search as search_mod, store as store_mod
 from ..checks import reason
 from ..model import SourceDocument
 from ..sources import SourceError, document_slug, parse, read_source
@@ -340,8 +340,13 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
                 "sources": [r.manifest() for r in res.docs],
                 "checks": [r.as_dict() for r in checks.results],
                 "incremental": {"built": res.built, "reused": res.reused, "removed": res.removed}}
+        # the search index of this generation, ready before it is published (pipeline.search)
+        res.seconds["search_index"], why = search_mod.build_for_publish(st, settings.store_dir, stage.name)
+        if why:
+            progress("publish", f"search index not built ({why}); the server builds it on first search")
         del st
         gen = stage.commit(meta)
+    search_mod.prune_indexes(settings.store_dir)
     _prune_cache(settings)
     res.generation = gen.name
     res.seconds["publish"] = time.perf_counter() - t

@@ -1,7 +1,7 @@
 """The views of ``resgraph serve``, one module per concern; each ``routes(ctx)`` returns its routes.
 
 :data:`VIEWS` is the table :func:`pipeline.server.app.create_app` wires, in order."""
-from . import browse, compare, dataset, linked_data, ontology, pages, sparql, validation
+from . import browse, compare, dataset, linked_data, ontology, pages, search, sparql, validation
 from .common import Context
 
 VIEWS = (
@@ -13,6 +13,7 @@ VIEWS = (
     dataset,
     compare,
     validation,
+    search,
 )
 
 __all__ = ["VIEWS", "Context"]
