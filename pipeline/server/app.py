@@ -15,7 +15,12 @@ Routes are thin: each one reads the request, asks :mod:`.describe`, :mod:`.sparq
 ``/context.jsonld``    the JSON-LD context our JSON-LD documents point to
 ``/ontology[.ext]``    the ontology (Turtle files in ``ontology/``), negotiated; HTML is the
                        pyLODE page ``docs/ontology.html``
-``/validation``        findings (``rg:Finding``) published with the graph
+``/id/resolution``, ``/id/resolution/{body}``, ``/id/un[/…]``, ``/id/proposal``, ``/id/document``
+                       browse lists (:mod:`.views.browse`), HTML and RDF, 303 like any resource
+``/search?q=…``        full-text search with facets, HTML and JSON (:mod:`.views.search`)
+``/compare/…``         a resolution's timeline and the inline diff of two of its texts
+``/validation``        findings (``rg:Finding``) by kind, filterable, CSV and JSON
+``/source/{slug}``     a published source document, line by line (``#L44``), or as text
 ``/.well-known/void``  VoID
 ``/dumps/resgraph.nq.gz``  gzipped N-Quads of the current generation
 =====================  =====================================================================

@@ -185,7 +185,7 @@ def test_cited_by_a_res_70_1_grouped(corpus_http, corpus_server):
     # Resolution 70 (Rev. Dubai, 2018), recalling a): "Resolution 70/1 of the United Nations General
     # Assembly" (Final Acts XML)
     assert "Resolution 70/1 of the United Nations General Assembly" in FINAL_ACTS.read_text(encoding="utf-8")
-    hrefs = [g.xpath(".//summary/a/@href")[0] for g in groups]
+    hrefs = [g.xpath(".//p[@class='open']/a/@href")[0] for g in groups]
     assert "/id/resolution/pp/70/dubai-2018" in hrefs
     g70 = groups[hrefs.index("/id/resolution/pp/70/dubai-2018")]
     assert "/id/resolution/pp/70/dubai-2018/recalling/a" in g70.xpath(".//ul//a/@href")

@@ -50,7 +50,7 @@ from ...rdf.uris import URIs
 from ...rdf.vocab import DCTERMS, PROV, RDF, RG, SKOS, concept_codes
 from ...settings import Settings
 from ...sources import MAX_BYTES, SourceError, decode_source
-from .. import dataset, describe as describe_mod, sparql as sparql_mod
+from .. import caching, dataset, describe as describe_mod, sparql as sparql_mod
 from ..negotiation import HTML, Format
 from .common import Context, _choose, _plain
 
@@ -579,8 +579,8 @@ def routes(ctx: Context) -> list[Route]:
                                f"(SHA-256 {src.sha256[:16]}...): moved or changed since this generation was built")
         etag = f'"{src.sha256[:32]}-{chosen.name}"'
         headers = {"ETag": etag, "Vary": "Accept", "Link": f'<{src.iri}>; rel="describedby"'}
-        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-            return Response(status_code=304, headers=headers)
+        if caching.not_modified(request, etag, None):     # a gzipped answer's weak tag matches too
+            return caching.not_modified_response(headers)
         if chosen is TEXT:
             return Response(data, headers={**headers, "Content-Type": TEXT.content_type})
         try:
