@@ -27,9 +27,22 @@ class Result:
     quote: str | None = None
     source: str = "shacl"    # shacl | check | finding
     component: str | None = None  # sh:sourceConstraintComponent, where known
+    # where the result stands and what it says, set by checks.locate for the CI formats and --baseline
+    document: str | None = None   # the source document's slug
+    file: str | None = None       # its path, as given on the command line
+    line_end: int | None = None
+    column: int | None = None     # 1-based, in code points
+    end_column: int | None = None  # exclusive
+    kind: str | None = None       # a finding's kind (ontology/concepts.ttl finding-kind scheme)
+    fingerprint: str | None = None  # content, not position (checks.locate)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Result":
+        """A result from :meth:`as_dict` (keys this version does not know are left out)."""
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
