@@ -19,7 +19,8 @@ def _echo_err(msg: str) -> None:
 
 
 def _print_report(report, fmt: str, limit: int | None = 40) -> None:
-    from .checks.formats import ReportContext, report_format
+    from .checks.formats import report_format
+    from .checks.report import ReportContext
     click.echo(report_format(fmt).write(report, ReportContext(limit=limit)))
 
 
@@ -110,7 +111,8 @@ def validate(sources, base, store_dir, fmt, strict, baseline):
     """
     from .build import BuildError, build as run_build, find_sources, read_sources
     from .checks import Report
-    from .checks.formats import ReportContext, report_format
+    from .checks.formats import report_format
+    from .checks.report import ReportContext
     from .checks.locate import locate
     from .sources import SourceError
 

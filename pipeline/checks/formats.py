@@ -13,26 +13,11 @@ To add one: a module with ``write(report, ctx) -> str`` and a line below.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
-from .report import Report
-
-
-@dataclass
-class ReportContext:
-    """What a writer may need besides the results: ``store`` (the validated dataset, for
-    ``turtle``), ``root`` (file URIs are relative to it), ``baseline`` (what the results were
-    compared with: ``{"source": …, "known": n}``), ``limit`` (text: at most so many lines),
-    ``documents`` (the files validated)."""
-
-    store: object | None = None
-    root: Path = field(default_factory=Path.cwd)
-    baseline: dict | None = None
-    limit: int | None = None
-    documents: list[str] = field(default_factory=list)   # the files validated (junit: one suite each)
+from . import junit, sarif
+from .report import Report, ReportContext
 
 
 def write_text(report: Report, ctx: ReportContext) -> str:
@@ -71,16 +56,6 @@ def write_turtle(report: Report, ctx: ReportContext) -> str:
     return g.serialize(format="turtle")
 
 
-def _sarif(report: Report, ctx: ReportContext) -> str:
-    from . import sarif
-    return sarif.write(report, ctx)
-
-
-def _junit(report: Report, ctx: ReportContext) -> str:
-    from . import junit
-    return junit.write(report, ctx)
-
-
 @dataclass(frozen=True)
 class ReportFormat:
     """``name``: the ``--format`` value; ``write(report, ctx)``: the whole output; ``located``: it
@@ -98,8 +73,8 @@ FORMATS: list[ReportFormat] = [
     ReportFormat("text", write_text, "text/plain"),
     ReportFormat("json", write_json, "application/json"),
     ReportFormat("turtle", write_turtle, "text/turtle", located=False, baseline=False),
-    ReportFormat("sarif", _sarif, "application/sarif+json"),
-    ReportFormat("junit", _junit, "application/xml"),
+    ReportFormat("sarif", sarif.write, "application/sarif+json"),
+    ReportFormat("junit", junit.write, "application/xml"),
 ]
 
 
@@ -108,22 +83,3 @@ def report_format(name: str) -> ReportFormat:
         if f.name == name:
             return f
     raise KeyError(name)
-
-
-@lru_cache(maxsize=1)
-def finding_kinds() -> dict[str, tuple[str, str]]:
-    """Code → (label, definition) of every finding kind (``ontology/concepts.ttl``), for rule
-    descriptions."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import SKOS
-
-    from ..rdf.vocab import CONCEPT_BASE
-    from ..settings import PROJECT_ROOT
-
-    g = Graph().parse(PROJECT_ROOT / "ontology" / "concepts.ttl", format="turtle")
-    scheme = URIRef(f"{CONCEPT_BASE}finding-kind")
-    out = {}
-    for c in g.subjects(SKOS.inScheme, scheme):
-        code = str(g.value(c, SKOS.notation))
-        out[code] = (str(g.value(c, SKOS.prefLabel) or code), str(g.value(c, SKOS.definition) or ""))
-    return dict(sorted(out.items()))

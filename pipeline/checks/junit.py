@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .formats import ReportContext
-from .report import Report
+from .report import Report, ReportContext
 from .sarif import rule_id
 
 _FAILS = ("violation", "warning")

@@ -9,6 +9,7 @@ of ``pipeline``, which is what keeps the validators free of import circles).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib.namespace import SH
 
@@ -59,3 +60,17 @@ class Report:
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
+
+
+@dataclass
+class ReportContext:
+    """What a writer may need besides the results: ``store`` (the validated dataset, for
+    ``turtle``), ``root`` (file URIs are relative to it), ``baseline`` (what the results were
+    compared with: ``{"source": …, "known": n}``), ``limit`` (text: at most so many lines),
+    ``documents`` (the files validated)."""
+
+    store: object | None = None
+    root: Path = field(default_factory=Path.cwd)
+    baseline: dict | None = None
+    limit: int | None = None
+    documents: list[str] = field(default_factory=list)   # the files validated (junit: one suite each)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .formats import ReportContext, finding_kinds
+from functools import lru_cache
+
 from .locate import FINGERPRINT_KEY
-from .report import Report, Result
+from .report import Report, ReportContext, Result
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
@@ -138,3 +139,22 @@ def fingerprints(data: dict) -> list[str] | None:
             if isinstance(fp, str):
                 out.append(fp)
     return out
+
+
+@lru_cache(maxsize=1)
+def finding_kinds() -> dict[str, tuple[str, str]]:
+    """Code → (label, definition) of every finding kind (``ontology/concepts.ttl``), for rule
+    descriptions."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    from ..rdf.vocab import CONCEPT_BASE
+    from ..settings import PROJECT_ROOT
+
+    g = Graph().parse(PROJECT_ROOT / "ontology" / "concepts.ttl", format="turtle")
+    scheme = URIRef(f"{CONCEPT_BASE}finding-kind")
+    out = {}
+    for c in g.subjects(SKOS.inScheme, scheme):
+        code = str(g.value(c, SKOS.notation))
+        out[code] = (str(g.value(c, SKOS.prefLabel) or code), str(g.value(c, SKOS.definition) or ""))
+    return dict(sorted(out.items()))
