@@ -10,6 +10,7 @@ import click
 import pyoxigraph as ox
 
 from .cliutil import UserError, make_settings, settings_options
+from .checks.formats import FORMATS
 from .export import WRITERS, writer
 
 
@@ -18,15 +19,9 @@ def _echo_err(msg: str) -> None:
 
 
 def _print_report(report, fmt: str, limit: int | None = 40) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in report.results], indent=2, ensure_ascii=False))
-        return
-    shown = report.results if limit is None else report.results[:limit]
-    for r in shown:
-        where = f"line {r.line}: " if r.line else ""
-        click.echo(f"{r.severity.upper():9} {where}{r.message}  [{r.focus}]" + (f"  «{r.quote}»" if r.quote else ""))
-    if limit is not None and len(report.results) > limit:
-        click.echo(f"… and {len(report.results) - limit} more (use --format json for all)")
+    from .checks.formats import report_format
+    from .checks.report import ReportContext
+    click.echo(report_format(fmt).write(report, ReportContext(limit=limit)))
 
 
 def _jobs(value):
@@ -99,56 +94,145 @@ def build(sources, base, store_dir, quiet, jobs, scheduler, full):
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @settings_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
-              help="Report format.")
+@click.option("--format", "fmt", type=click.Choice([f.name for f in FORMATS]), default="text", show_default=True,
+              help="Report format: text; json; turtle (the published report graphs); sarif (code scanning); "
+                   "junit (CI test reports).")
 @click.option("--strict", is_flag=True, help="Also exit 1 on findings about the sources (broken or ambiguous references).")
-def validate(sources, base, store_dir, fmt, strict):
+@click.option("--baseline", metavar="FILE|GENERATION",
+              help="Report, and fail on, only results not in this earlier run: a saved report (--format json or "
+                   "sarif) or a published store generation (resgraph restore --list). Matched by content (kind, "
+                   "quoted words, document, resolution and clause), not by line.")
+def validate(sources, base, store_dir, fmt, strict, baseline):
     """Validate SOURCES (parsed and mapped, nothing published) or, with none, the published graph.
 
     Prints SHACL results and the findings about the source documents, each with its
-    source line.  Exit 1 on violations, and with --strict on findings too.
+    source file, line and columns.  Exit 1 on violations, and with --strict on findings too;
+    with --baseline, on new ones only.  docs/validation.md explains every finding kind.
     """
-    from .build import BuildError, build as run_build
+    from .build import BuildError, build as run_build, find_sources, read_sources
+    from .checks import Report
+    from .checks.formats import report_format
+    from .checks.report import ReportContext
+    from .checks.locate import locate
+    from .sources import SourceError
 
     settings = make_settings(base, store_dir)
-    turtle = None
+    f = report_format(fmt)
+    if baseline is not None and not f.baseline:
+        raise UserError(f"--baseline works with --format {', '.join(x.name for x in FORMATS if x.baseline)}, not {fmt}")
+    known = _baseline(baseline, settings) if baseline is not None else None   # a bad baseline fails before the build
+    store, texts, rbase, documents = None, {}, settings.base, []
     if sources:
+        try:
+            srcs = read_sources(find_sources(list(sources), settings))
+        except SourceError as e:
+            raise UserError(str(e)) from None
+        texts = {s.slug: (str(s.path), s.text) for s in srcs}
+        documents = [str(s.path) for s in srcs]
         try:
             res = run_build(list(sources), settings=settings, publish=False)
             report = res.report          # SHACL, graph checks and findings (build_document adds them)
-            if fmt == "turtle":
-                turtle = _report_turtle_docs(res.store, settings)
+            store = res.store
         except BuildError as e:
             if e.report is None:
                 raise UserError(str(e)) from None
             report = e.report
     else:
-        report = _published_findings(settings)
-    if fmt == "turtle":
-        if turtle is None:
-            from .store import open_current
-            st, _gen = open_current(settings)
-            turtle = _report_turtle_docs(st, settings)
-        click.echo(turtle)
+        from .store import StoreError, open_current
+        try:
+            store, gen = open_current(settings)
+        except StoreError as e:
+            raise UserError(str(e)) from None
+        report = _generation_report(gen, store)
+        rbase = gen.meta.get("base", settings.base)
+        texts = _published_texts(gen)
+        documents = [p for p, _t in texts.values()]
+    if f.located:
+        locate(report.results, store, base=rbase, texts=texts)
+    ctx = ReportContext(store=store, documents=documents)
+    shown = report
+    if known is not None:
+        shown = Report([r for r in report.results if r.fingerprint not in known])
+        ctx.baseline = {"source": baseline, "known": len(report.results) - len(shown.results)}
+    if fmt == "turtle" and store is None:
+        from .store import open_current
+        ctx.store, _gen = open_current(settings)
+    click.echo(f.write(shown, ctx))
+    v = len(shown.violations)
+    w = shown.count("warning")
+    i = shown.count("info")
+    if known is not None:
+        _echo_err(f"{len(shown.results)} new since {baseline}: {v} violation(s), {w} warning(s), {i} note(s) "
+                  f"({ctx.baseline['known']} known result(s) not shown)")
     else:
-        _print_report(report, fmt, limit=None)
-    v = len(report.violations)
-    w = report.count("warning")
-    i = report.count("info")
-    _echo_err(f"{v} violation(s), {w} warning(s), {i} note(s)")
+        _echo_err(f"{v} violation(s), {w} warning(s), {i} note(s)")
     if v or (strict and (w or i)):
         sys.exit(1)
 
 
-def _published_findings(settings):
+def _baseline(spec: str, settings) -> set[str]:
+    """The fingerprints of ``spec``: a saved report file, else a published generation's name."""
+    from .checks.baseline import BaselineError, file_fingerprints
+    from .checks.locate import locate
+    from .store import StoreError, generations
+
+    p = Path(spec)
+    if p.exists():
+        try:
+            return file_fingerprints(p)
+        except BaselineError as e:
+            raise UserError(str(e)) from None
+    try:
+        gens = {g.name: g for g in generations(settings)}
+    except (StoreError, OSError) as e:
+        raise UserError(f"baseline {spec!r}: {e}") from None
+    gen = gens.get(spec)
+    if gen is None:
+        if p.suffix or "/" in spec or "\\" in spec:
+            raise UserError(f"baseline file {spec} not found")
+        known = ", ".join(sorted(gens)) or f"none in {settings.store_dir}"
+        raise UserError(f"baseline {spec!r} is neither a file nor a published generation (generations: {known})")
+    try:
+        st = ox.Store.read_only(str(gen.path))
+    except (OSError, RuntimeError) as e:
+        raise UserError(f"cannot open generation {gen.name}: {e}") from None
+    report = _generation_report(gen, st)
+    locate(report.results, st, base=gen.meta.get("base", settings.base))
+    return {r.fingerprint for r in report.results if r.fingerprint}
+
+
+def _generation_report(gen, st):
+    """The report of a published generation: the results its build kept in the metadata (each
+    document's SHACL results and findings with their own severity, and the graph checks); for a
+    generation without them, the graph checks run again and the finding records read back."""
+    from .checks import Report, Result
+
+    entries = gen.meta.get("sources") or []
+    if entries and all("results" in e for e in entries):
+        return Report([Result.from_dict(r) for e in entries for r in e["results"]]
+                      + [Result.from_dict(r) for r in gen.meta.get("checks", [])])
+    return _published_findings(st)
+
+
+def _published_texts(gen) -> dict[str, tuple[str, str]]:
+    """Slug → (path, text) of the published sources still on disk unchanged (same SHA-256), for columns."""
+    from .sources import SourceError, read_source
+
+    out = {}
+    for e in gen.meta.get("sources") or []:
+        try:
+            text, sha = read_source(Path(e["path"]))
+        except (SourceError, OSError, KeyError):
+            continue
+        if sha == e.get("sha256"):
+            out[e["slug"]] = (e["path"], text)
+    return out
+
+
+def _published_findings(st):
     from .query import run
-    from .store import StoreError, open_current
     from .checks import Result, graph_checks
 
-    try:
-        st, _gen = open_current(settings)
-    except StoreError as e:
-        raise UserError(str(e)) from None
     report = graph_checks(st)
     q = """SELECT ?f ?kind ?msg ?line ?quote WHERE {
         ?f a rg:Finding ; rg:findingKind ?k ; rg:message ?msg ; rg:lineStart ?line .
@@ -158,21 +242,6 @@ def _published_findings(settings):
         report.results.append(Result("warning", f.value, f"{kind.value}: {msg.value}", line=int(line.value),
                                      quote=quote.value[:160] if quote else None, source="finding"))
     return report
-
-
-def _report_turtle_docs(st, settings) -> str:
-    """The published form of the report: every document's sh:ValidationReport graph
-    (pipeline.checks.report_graph, written by the build into <…/id/report/{slug}>)."""
-    from rdflib import Graph
-    from rdflib.namespace import PROV, SH
-
-    q = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a <http://www.w3.org/ns/shacl#ValidationReport> } }"""
-    g = Graph()
-    g.bind("sh", SH)
-    g.bind("prov", PROV)
-    for row in st.query(q):
-        g.parse(data=st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=row["g"]).decode("utf-8"), format="nt")
-    return g.serialize(format="turtle")
 
 
 def _parse_params(params) -> dict[str, str]:
