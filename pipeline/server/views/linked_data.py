@@ -121,9 +121,18 @@ def routes(ctx: Context) -> list[Route]:
         if caching.not_modified(request, valid["ETag"], valid.get("Last-Modified")):
             return caching.not_modified_response({**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE})
         if fmt is HTML:
-            return await run_in_threadpool(_resource_page, request, snap, uri, stem,
-                                           {**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE},
-                                           described.get(uri))
+            # the page too depends on the generation, the path and the server root only: rendered
+            # once per generation (the reading view of Res 71 and the cited-by of A/RES/70/1 take
+            # a few hundred ms to work out)
+            key = ("page", rest, root)
+            prepared = snap.answers.get(key)
+            if prepared is None:
+                page = await run_in_threadpool(_resource_page, request, snap, uri, stem,
+                                               {**_doc_headers(uri, stem, fmt, fixed, offers), **valid, **NO_CACHE},
+                                               described.get(uri))
+                prepared = page.raw_headers, page.body
+                snap.answers.put(key, prepared, len(page.body) + 1000)
+            return _Prepared(*prepared)
         # worked out once per generation
         root = root if fmt.name == "jsonld" else ""
         key = ("doc", rest, fmt.media_type, root)
