@@ -73,6 +73,10 @@ def test_decisions_and_the_recommendation_of_pp18_have_their_texts(corpus_store)
         assert list(corpus_store.query(
             "SELECT ?v WHERE { ?v a rg:ResolutionText ; rg:status/skos:notation 'adopted-text' . ?part eli:is_part_of+ ?v } LIMIT 1",
             prefixes=PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("v"): ox.NamedNode(v)})), v
+        # adopted by the Plenipotentiary Conference, as a resolution is (the browse and search facets need it)
+        bodies = [q.object.value for q in corpus_store.quads_for_pattern(ox.NamedNode(U.instrument(kind, "pp", n)),
+                                                                         ox.NamedNode(PREFIXES["rg"] + "body"), None)]
+        assert bodies and all(b.endswith("/pp") for b in bodies), (kind, n, bodies)
 
 
 def test_every_ga_resolution_has_its_text(corpus):

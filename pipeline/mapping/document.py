@@ -317,6 +317,7 @@ class Mapper(PlanMapper, CitationMapper):
                 name = r.instrument.capitalize()   # Decisions 5 and 11, Recommendation 7 of PP-18
                 label = f"{name} {r.number}"
                 work = self.thing(self.u.instrument(r.instrument, r.body, r.number), f"{label} ({BODY_NAMES[r.body]})")
+                self.add(work, RG.body, concept("body", r.body))   # who adopted it, as for a resolution
                 t = self.thing_version(self.u.version_of_work(str(work), rev.place, rev.year), f"{label} ({rev})", work)
                 self.add(t, RG.status, concept("text-status", "adopted-text"))
             self.work_title(work, r, adopted=True)

@@ -51,7 +51,7 @@ from ...export import serialise
 from ...rdf.vocab import CITO, ELI, PROV, RG
 from .. import dataset, describe as describe_mod
 from ..negotiation import BY_SUFFIX, HTML, JSONLD, NON_TEXT_TYPES, Format
-from .common import Context, _choose, _plain, _Prepared, _server_root
+from .common import Context, _choose, _plain, _Prepared, _server_root, doc_headers
 
 #: The lists at the top, in the order the browse navigation shows them.
 ROOTS = {"resolution": "Resolutions", "un": "UN documents", "proposal": "Proposals", "document": "Source documents"}
@@ -604,13 +604,7 @@ def routes(ctx: Context) -> list[Route]:
         return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
 
     def _headers(uri: str, key: str, fmt: Format, fixed: Format | None) -> dict[str, str]:
-        doc = "/doc/" + key
-        headers = {"Link": ", ".join([f'<{doc}{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                                      for f in NON_TEXT_TYPES if f is not fmt] + [f'<{uri}>; rel="canonical"'])}
-        if fixed is None:
-            headers["Vary"] = "Accept"
-            headers["Content-Location"] = doc + fmt.suffix
-        return headers
+        return doc_headers(uri, key, fmt, fixed, NON_TEXT_TYPES)
 
     async def doc_list(request: Request) -> Response:
         rest = _rest(request.scope, "/doc/")

@@ -65,6 +65,21 @@ def _choose(request: Request, offers, fixed: Format | None = None) -> Format:
     return fmt
 
 
+def doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None, offers) -> dict[str, str]:
+    """The headers of a ``/doc/{stem}`` answer in ``fmt``: the other formats ``offers`` holds as
+    alternates and the resource's URI as canonical (``Link``); when the format was negotiated (not
+    ``fixed`` by a suffix), ``Vary: Accept`` and the ``Content-Location`` of the fixed-format URL."""
+    doc_path = "/doc/" + stem
+    headers = {"Link": ", ".join(
+        [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in offers if f is not fmt]
+        + [f'<{uri}>; rel="canonical"']),
+    }
+    if fixed is None:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = doc_path + fmt.suffix
+    return headers
+
+
 def _server_root(request: Request) -> str:
     return str(request.base_url)
 

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from .. import caching, dataset, describe as describe_mod, reading as reading_mod, schema_org
 from ..negotiation import BY_SUFFIX, DOCUMENT_TYPES, HTML, JSON, NON_TEXT_TYPES, RESOURCE_TYPES, Format
 from . import validation
-from .common import Context, _Prepared, _choose, _plain, _server_root
+from .common import Context, _Prepared, _choose, _plain, _server_root, doc_headers
 from ...export import document, serialise
 from ...export.akn_graph import is_text
 from ...export.rdf import context_document
@@ -85,15 +85,7 @@ def routes(ctx: Context) -> list[Route]:
         return RedirectResponse("/doc/" + rest, status_code=303, headers={"Vary": "Accept"})
 
     def _doc_headers(uri: str, stem: str, fmt: Format, fixed: Format | None, offers=RESOURCE_TYPES) -> dict[str, str]:
-        doc_path = "/doc/" + stem
-        headers = {"Link": ", ".join(
-            [f'<{doc_path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in offers if f is not fmt]
-            + [f'<{uri}>; rel="canonical"']),
-        }
-        if fixed is None:
-            headers["Vary"] = "Accept"
-            headers["Content-Location"] = doc_path + fmt.suffix
-        return headers
+        return doc_headers(uri, stem, fmt, fixed, offers)
 
     async def doc(request: Request) -> Response:
         rest = _rest(request, "/doc/")
