@@ -73,6 +73,20 @@ class Footnote:
 
 
 @dataclass
+class Change:
+    """One tracked change read from a Word document (:mod:`pipeline.sources.docx`): ``kind`` is
+    ``insert``, ``delete`` or ``replace`` (a deletion next to an insertion), ``old``/``new`` the words
+    removed and put in (``""`` for none), ``author`` and ``date`` as Word recorded them (``w:author``,
+    ``w:date``; None when absent)."""
+
+    kind: str
+    old: str
+    new: str
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass
 class Clause:
     label: str | None            # under the new numbering; None when probably deleted
     printed_label: str | None    # as printed ("910", "fg)"), None for unlabeled paragraphs
@@ -91,6 +105,11 @@ class Clause:
     verb_phrase: str | None = None
     verb: str | None = None
     addressees: list[str] = field(default_factory=list)   # "Requests the Secretary-General" → ["secretary-general"]
+    #: the clause's old wording read exactly (a Word document's tracked changes: kept and deleted
+    #: runs; ``text`` is then kept and inserted runs); None when the reader only has a flattened
+    #: text and the old wording must be inferred (:func:`pipeline.outcomes.unflatten`)
+    old_text: str | None = None
+    changes: list[Change] = field(default_factory=list)   # the tracked changes, in document order
 
 
 @dataclass

@@ -101,7 +101,7 @@ def test_the_seams_exist_with_their_tables():
     from pipeline.publish.servers import SERVERS
     from pipeline.sources import READERS
 
-    assert [r.name for r in READERS] == ["akn", "un-text", "itu-text"]
+    assert [r.name for r in READERS] == ["docx", "akn", "un-text", "itu-text"]
     assert {w.name for w in WRITERS} >= {"turtle", "ntriples", "jsonld", "rdfxml", "nquads", "trig"}
     assert set(SERVERS) == {"oxigraph", "virtuoso", "fuseki", "graphdb", "generic"}
     # one module per family, each holding exactly the family the table lists

@@ -49,8 +49,9 @@ __all__ = ["CACHE_FORMAT", "BuildError", "BuildResult", "DocResult", "Progress",
 
 
 #: What a sources folder may hold: ITU text exports (.txt), UN resolutions as text or Markdown
-#: (.md), Akoma Ntoso (.xml, .akn).  The reader is chosen by content, never by this suffix.
-SOURCE_SUFFIXES = (".txt", ".md", ".xml", ".akn")
+#: (.md), Akoma Ntoso (.xml, .akn), Word proposals (.docx).  The reader is chosen by content, never
+#: by this suffix.
+SOURCE_SUFFIXES = (".txt", ".md", ".xml", ".akn", ".docx")
 
 
 def _sources_in(d: Path) -> list[Path]:

@@ -463,6 +463,17 @@ class Mapper(PlanMapper, CitationMapper):
         where recoverable, ``rg:printedText`` the words as printed when they differ, and
         ``rg:clauseChange``; each split is a ``glued-change`` finding saying on which evidence
         and how sure, and glue left unread stays in the text, flagged."""
+        if c.old_text is not None:
+            # EXACT (a Word file's tracked changes, pipeline/sources/docx.py): old and new wording as
+            # the marks say, nothing inferred, no glued-change findings
+            deleted = c.label_change == "deleted"
+            self.add(cu, RG.text, lit(c.old_text if deleted else c.text, lang="en"))
+            if not deleted and c.label_change != "inserted" and c.old_text != c.text:
+                self.add(cu, RG.replacedText, lit(c.old_text, lang="en"))
+            change = (c.label_change if c.label_change in ("inserted", "deleted") else
+                      "modified" if c.old_text != c.text else c.label_change)
+            self.add(cu, RG.clauseChange, concept("clause-change", change if change in known_clause_changes() else "modified"))
+            return
         change = c.label_change if c.label_change in ("inserted", "deleted", "renumbered") else None
         w = unflatten(c.text, adopted=self.evidence.get(c.span.char_start), label_change=change)
         proposed = w.proposed if w.proposed or change == "deleted" else c.text

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..model import SourceDocument
 from ..rdf.uris import slug as _slug
 from ..reference import known_document
-from . import akn, itu_text, un_text
+from . import akn, docx, itu_text, un_text
 from .base import Reader
 from .limits import MAX_BYTES, MAX_LINE_CHARS, SourceError, check_limits, decode_source, read_source
 
@@ -27,6 +27,7 @@ __all__ = ["READERS", "Reader", "SourceError", "MAX_BYTES", "MAX_LINE_CHARS", "c
 
 #: Every reader, most specific first: the first whose ``sniff`` recognises a text reads it.
 READERS: list[Reader] = [
+    docx.READER,
     akn.READER,
     un_text.READER,
     itu_text.READER,
@@ -67,7 +68,8 @@ def parse(path: Path, *, text: str | None = None, sha256: str | None = None, lim
         text, sha256 = read_source(path)
     elif limits:
         check_limits(path, text)
-    sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    data = getattr(text, "data", None)   # a Word file's export carries the file (pipeline/sources/docx.py)
+    sha256 = sha256 or hashlib.sha256(data if isinstance(data, bytes) else text.encode("utf-8", "surrogatepass")).hexdigest()
     reader = reader_for(path, text)
     paused = gc.isenabled()
     if paused:

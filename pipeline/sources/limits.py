@@ -29,7 +29,10 @@ class SourceError(Exception):
 # ----------------------------------------------------------------- reading ---
 
 def read_source(path: Path) -> tuple[str, str]:
-    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError` (one line)."""
+    """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError` (one line).
+
+    A Word file (zip or OLE magic, or a ``.docx`` name) gives its plain-text export as a
+    :class:`pipeline.sources.docx.DocxText`, which carries the file's bytes; the SHA-256 is the file's."""
     try:
         path = Path(path)
         if not path.exists():
@@ -51,11 +54,18 @@ def read_source(path: Path) -> tuple[str, str]:
 
 
 def decode_source(path: Path, data: bytes) -> str:
-    """The text of a source's bytes (UTF-8, BOM dropped), or :class:`SourceError` saying what they are."""
+    """The text of a source's bytes (UTF-8, BOM dropped), or :class:`SourceError` saying what they are.
+    A Word file's text is its export carrying its bytes (:mod:`pipeline.sources.docx`)."""
     if not data:
         raise SourceError(f"{path}: the file is empty")
     if len(data) > MAX_BYTES:
         raise SourceError(_too_big(path, len(data)))
+    from . import docx
+    if docx.is_binary_office(path, data):
+        # a Word file: its text is its plain-text export, carrying the bytes (pipeline/sources/docx.py)
+        text = docx.to_text(path, data)
+        check_limits(path, text)
+        return text
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise SourceError(f"{path}: the file is UTF-32; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
