@@ -144,9 +144,15 @@ def test_sigkill_mid_publish_leaves_the_previous_graph_whole(server, tmp_path):
                 timers.append(threading.Timer(0.3, server.kill))
                 timers[-1].start()
 
-        with pytest.raises(RemoteError):
+        try:
             publish(v2, on_event=on_event)
+            finished = True
+        except RemoteError:
+            finished = False
         assert killed.is_set()
+        # a kill during the upload always stops the publish; the kill timed 0.3 s after the swap
+        # request left may land after a loaded server has already answered it (then: the new graph)
+        assert moment == "swap" or not finished, "the publish survived a kill during the upload"
         for t in timers:
             t.join()
         server.start()
