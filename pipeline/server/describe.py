@@ -38,6 +38,25 @@ _CITES = ox.NamedNode(str(CITO.cites))
 _CONCERNS = ox.NamedNode(str(RG.concerns))
 _IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 
+@lru_cache(maxsize=1)
+def _inverses() -> dict[str, str]:
+    """Property → its inverse, both ways, as the ontology declares them (``owl:inverseOf``)."""
+    out: dict[str, str] = {}
+    for a, b in ontology_graph().subject_objects(URIRef("http://www.w3.org/2002/07/owl#inverseOf")):
+        out[str(a)], out[str(b)] = str(b), str(a)
+    return out
+
+
+def _incoming_row(link: "Linker", p: str, subjects: list) -> dict:
+    """One row of "other links to this", read forwards: ``X eli:has_part <this>`` is shown as
+    "is part of: X" (the inverse the ontology declares); a property with no declared inverse as
+    "linked by «text of»: X" — never "text of of"."""
+    inverse = _inverses().get(p)
+    if inverse is not None:
+        return {"predicate": link.term(ox.NamedNode(inverse)), "objects": subjects, "inverse": True}
+    return {"predicate": link.term(ox.NamedNode(p)), "objects": subjects, "inverse": False}
+
+
 @dataclass
 class Description:
     uri: str
@@ -309,7 +328,7 @@ def page_context(store: ox.Store, d: Description, settings: Settings) -> dict:
         "text": text, "line": line,
         "cited_by": sorted(cited_by, key=lambda v: v["label"]),
         "concerning": sorted(concerning, key=lambda v: v["label"]),
-        "incoming": [{"predicate": link.term(ox.NamedNode(p)), "objects": v} for p, v in sorted(incoming.items())],
+        "incoming": [_incoming_row(link, p, v) for p, v in sorted(incoming.items())],
         "incoming_truncated": d.incoming_truncated, "incoming_limit": INCOMING_LIMIT,
         "only_incoming": not own,
         "compare_href": compare_path(store, d.uri, settings.base),   # the work's timeline, if it has a text

@@ -226,3 +226,20 @@ def test_network_picture(corpus_http):
     for path in ("/doc/resolution/pp/70", "/doc/un/A/RES/70/1"):
         _, d = _page(corpus_http, path)
         assert d.get_element_by_id("network") is not None
+
+
+def test_incoming_links_read_forwards(corpus_http):
+    """Issue 18 item 4: no inverse property names read backwards ("text of of", "has part of").
+    A link the ontology declares an inverse for is shown as that inverse (eli:has_part → "is part of");
+    any other as "linked by «property»"."""
+    for path in ("/doc/resolution/pp/70", "/doc/un/A/RES/70/1", "/doc/concept/text-status/adopted-text"):
+        r = corpus_http.get(path, headers={"Accept": "text/html"})
+        assert r.status_code == 200, path
+        rows = re.findall(r'<table class="properties incoming">(.*?)</table>', r.text, flags=re.S)
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for t in rows for h in re.findall(r"<th[^>]*>(.*?)</th>", t, flags=re.S)]
+        assert not any(h.endswith(" of of") or h.endswith("</a> of") for h in heads), (path, heads)
+        assert all(h.startswith("linked by") or not h.endswith(" of") or h.startswith("is ") for h in heads), (path, heads)
+        if path == "/doc/resolution/pp/70":
+            # its texts point at it with rg:textOf (no declared inverse); the APT's draft with
+            # dcterms:isVersionOf, whose declared inverse is dcterms:hasVersion
+            assert "linked by text of" in heads and "dcterms:hasVersion" in heads, heads
