@@ -180,10 +180,10 @@ def _texts(store: ox.Store, *uris: str) -> list[cmp.Text]:
 def printed(label: str) -> str:
     """A label as the ITU prints it: letters take a parenthesis.
 
-    >>> [printed(x) for x in ("a", "1", "c bis", "1.2", "")]
-    ['a)', '1', 'c bis)', '1.2', '']
+    >>> [printed(x) for x in ("a", "viii", "1", "c bis", "1.2", "")]
+    ['a)', 'viii)', '1', 'c bis)', '1.2', '']
     """
-    return label + ")" if re.fullmatch(r"[a-z]{1,3}(?: ?(?:bis|ter|quater))?", label) else label
+    return label + ")" if re.fullmatch(r"[a-z]+(?: ?(?:bis|ter|quater))?", label) else label
 
 
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
