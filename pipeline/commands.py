@@ -334,21 +334,37 @@ def query(name, params, fmt, list_, describe, show_sparql, adhoc, endpoint, base
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(w.cli for w in WRITERS if w.cli and w.dataset)), default="nq",
-              show_default=True, help="nq/trig keep the named graphs; nt/ttl/jsonld merge them; akn: Akoma Ntoso.")
-@click.option("--output", "output", type=click.Path(file_okay=False), default=None,
-              help="akn: one file per text and collection.akn.xml into this directory (else one collection to stdout).")
+@click.option("--format", "fmt", type=click.Choice(sorted(w.cli for w in WRITERS if w.cli and (w.dataset or w.compare))),
+              default="nq", show_default=True,
+              help="nq/trig keep the named graphs; nt/ttl/jsonld merge them; akn: Akoma Ntoso; docx: a redline (--compare).")
+@click.option("--output", "output", default=None,
+              help="akn: one file per text and collection.akn.xml into this directory (else one collection to stdout); "
+                   "docx: the .docx file, or a directory to write it into.")
+@click.option("--compare", "compare", nargs=2, metavar="DRAFT VERSION", default=None,
+              help="docx: the redline of a proposal's draft (its symbol, e.g. ACP/64A1/7, or its URI) against an adopted "
+                   "text (its URI, or e.g. 'Resolution 70 (Rev. Dubai, 2018)'), the conference's changes as tracked changes.")
 @settings_options
-def export(fmt, output, base, store_dir):
-    """Write the published graph (asserted + inferred) to stdout, or one file per text (--output)."""
+def export(fmt, output, compare, base, store_dir):
+    """Write the published graph (asserted + inferred) to stdout, or one file per text (--output);
+    with --format docx --compare DRAFT VERSION, a Word redline of what the conference changed."""
     from .store import StoreError, open_current
 
     settings = make_settings(base, store_dir)
+    w = writer(fmt)
+    if compare is not None and w.compare is None:
+        raise UserError(f"--compare writes a redline; use it with --format docx, not {fmt}")
+    if w.compare is not None and compare is None:
+        raise UserError(f"--format {fmt} writes a redline: give --compare DRAFT VERSION "
+                        f"(e.g. --compare ACP/64A1/7 'Resolution 70 (Rev. Dubai, 2018)')")
+    if w.compare is None and output is not None and Path(output).exists() and not Path(output).is_dir():
+        raise UserError(f"--output {output} is a file; {fmt} writes into a directory")
     try:
         st, _gen = open_current(settings)
     except StoreError as e:
         raise UserError(str(e)) from None
-    w = writer(fmt)
+    if w.compare is not None:
+        _export_compare(w, st, compare, output, settings)
+        return
     if output is not None:
         if w.files is None:
             raise UserError(f"--output is for a format written one file per text (akn), not {fmt}")
@@ -356,6 +372,26 @@ def export(fmt, output, base, store_dir):
         click.echo(f"wrote {stats['files']} text(s) and collection.akn.xml to {output} in {stats['seconds']:.2f} s", err=True)
         return
     w.dataset(st, sys.stdout.buffer)
+
+
+def _export_compare(w, st, compare, output, settings) -> None:
+    from .export.docx import CompareError
+    if output is None and sys.stdout.isatty():
+        raise UserError("a .docx is not for the terminal: give --output FILE.docx (or a directory), or redirect stdout")
+    target = Path(output) if output is not None else None
+    if target is not None and not target.is_dir() and not target.parent.is_dir():
+        raise UserError(f"cannot write {target}: {target.parent} is not a directory")
+    try:
+        r, path = w.compare(st, compare[0], compare[1], settings.base, target)
+    except CompareError as e:
+        raise UserError(str(e)) from None
+    if path is None:
+        sys.stdout.buffer.write(r.data)
+        sys.stdout.buffer.flush()
+    c = r.counts
+    click.echo(f"wrote {path or 'stdout'}: {r.insertions} insertion(s), {r.deletions} deletion(s) by {r.author} "
+               f"({c['changed']} clause(s) changed, {c['inserted']} added, {c['deleted']} dropped, {c['unchanged']} "
+               f"unchanged), {len(r.data)} bytes in {r.seconds:.2f} s", err=True)
 
 
 @click.command()

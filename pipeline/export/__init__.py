@@ -9,6 +9,8 @@ the fixed-format suffix come from here).  To add one, see ``docs/architecture.md
 ['akn', 'jsonld', 'nq', 'nt', 'trig', 'ttl']
 >>> [w.name for w in WRITERS if w.document]
 ['akn']
+>>> [w.cli for w in WRITERS if w.compare]
+['docx']
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import BinaryIO, Callable
 
 import pyoxigraph as ox
 
-from . import akn, rdf
+from . import akn, docx, rdf
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class Writer:
     whole published dataset (None: not an export format).  ``keeps_graphs``: the export keeps the
     named graphs.  ``document(store, uri)`` writes one text as a document of its own (None: the URI is
     not a text; served at ``/doc/…`` for texts only); ``files(store, directory)`` writes one file per
-    text (``resgraph export --output DIR``).
+    text (``resgraph export --output DIR``).  ``compare(store, draft, version, base, output)`` writes
+    a redline of a proposal's draft against an adopted text (``resgraph export --compare``).
     """
 
     name: str
@@ -45,6 +48,7 @@ class Writer:
     keeps_graphs: bool = False
     document: Callable[[ox.Store, str], bytes | None] | None = None
     files: Callable[[ox.Store, Path], dict] | None = None
+    compare: Callable[..., tuple] | None = None
 
 
 #: Every writer; those with ``resource`` are offered at ``/doc/…`` in this order, the first the default.
@@ -56,6 +60,7 @@ WRITERS: list[Writer] = [
     Writer("nquads", "nq", "application/n-quads", ".nq", None, rdf.dump_nquads, keeps_graphs=True),
     Writer("trig", "trig", "application/trig", ".trig", None, rdf.dump_trig, keeps_graphs=True),
     Writer("akn", "akn", "application/akn+xml", ".akn.xml", None, akn.dataset, document=akn.document, files=akn.export_dir),
+    Writer("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", compare=docx.write),
 ]
 
 
