@@ -1,7 +1,6 @@
 """The commands of ``resgraph`` (registered by :mod:`pipeline.cli`)."""
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path

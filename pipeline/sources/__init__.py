@@ -20,7 +20,7 @@ from ..rdf.uris import slug as _slug
 from ..reference import known_document
 from . import akn, docx, itu_text, un_text
 from .base import Reader
-from .limits import MAX_BYTES, MAX_LINE_CHARS, SourceError, check_limits, decode_source, read_source
+from .limits import BINARY_FORMATS, MAX_BYTES, MAX_LINE_CHARS, SourceError, check_limits, decode_source, read_source
 
 __all__ = ["READERS", "Reader", "SourceError", "MAX_BYTES", "MAX_LINE_CHARS", "check_limits", "decode_source",
            "read_source", "document_slug", "reader_for", "parse"]
@@ -32,6 +32,9 @@ READERS: list[Reader] = [
     un_text.READER,
     itu_text.READER,
 ]
+
+#: A Word file is read as its plain-text export carrying its bytes (see :mod:`.docx`).
+BINARY_FORMATS.append((docx.is_binary_office, docx.to_text))
 
 
 def reader_for(path: Path, text: str) -> Reader:

@@ -28,6 +28,11 @@ class SourceError(Exception):
 
 # ----------------------------------------------------------------- reading ---
 
+#: Binary formats read as text: ``(recognises(path, data), to_text(path, data))`` pairs, filled in by
+#: :mod:`pipeline.sources` for the readers that need one (the Word reader), so that this module,
+#: which every reader imports, imports no reader.
+BINARY_FORMATS: list[tuple] = []
+
 def read_source(path: Path) -> tuple[str, str]:
     """Return (text, sha256) of a UTF-8 text file, or raise :class:`SourceError` (one line).
 
@@ -60,12 +65,12 @@ def decode_source(path: Path, data: bytes) -> str:
         raise SourceError(f"{path}: the file is empty")
     if len(data) > MAX_BYTES:
         raise SourceError(_too_big(path, len(data)))
-    from . import docx
-    if docx.is_binary_office(path, data):
-        # a Word file: its text is its plain-text export, carrying the bytes (pipeline/sources/docx.py)
-        text = docx.to_text(path, data)
-        check_limits(path, text)
-        return text
+    for recognises, to_text in BINARY_FORMATS:
+        if recognises(path, data):
+            # a Word file: its text is its plain-text export, carrying the bytes (pipeline/sources/docx.py)
+            text = to_text(path, data)
+            check_limits(path, text)
+            return text
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise SourceError(f"{path}: the file is UTF-32; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
