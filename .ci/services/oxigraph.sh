@@ -35,7 +35,9 @@ start)
   if running; then echo "already running (pid $(cat "$pidfile"))" >&2; exit 0; fi
   "$bin" serve --location "$dir/db" --bind "127.0.0.1:$port" >>"$dir/oxigraph.log" 2>&1 &
   echo $! > "$pidfile"
-  for _ in $(seq 1 120); do
+  # up to 120 s: after a SIGKILL (tests/remote) the store recovers its write-ahead log first, which
+  # took over 30 s on a loaded 2-core machine
+  for _ in $(seq 1 480); do
     if ! running; then echo "oxigraph exited during start; see $dir/oxigraph.log" >&2; tail -5 "$dir/oxigraph.log" >&2; exit 1; fi
     if curl -fs -o /dev/null "http://127.0.0.1:$port/query?query=ASK%7B%7D"; then cat "$pidfile"; exit 0; fi
     sleep 0.25

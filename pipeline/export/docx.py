@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..rdf.uris import URIs
 from ..rdf.vocab import DCTERMS, ELI, RDF, RG
 from . import compare as cmp
 
@@ -74,7 +75,7 @@ def _as_uri(spec: str, base: str) -> str | None:
     elif s.startswith("id/"):
         s = s[3:]
     if re.match(r"(?:resolution|decision|proposal|un)/", s):
-        return base + "id/" + s
+        return URIs(base).from_id_path(s)
     return None
 
 

@@ -199,9 +199,9 @@ _CONCEPT_DOC = "concept/"
 def w3id_path(iri: str) -> str | None:
     """The local path of an ontology term or concept IRI; None for any other IRI.
 
-    >>> w3id_path("https://w3id.org/resgraph/ontology#ResolutionVersion")
+    >>> w3id_path(str(RG.ResolutionVersion))
     '/ontology#ResolutionVersion'
-    >>> w3id_path("https://w3id.org/resgraph/concept/action/MOD")
+    >>> w3id_path(CONCEPT_BASE + "action/MOD")
     '/doc/concept/action/MOD'
     """
     if iri.startswith(_ONTOLOGY_NS):

@@ -21,7 +21,7 @@ A finding (``rg:Finding``) says what resgraph noticed in a source document and o
 * :func:`on_page` gives a resource page (clause, text, resolution, proposal, finding, source
   document) the findings in its source lines, for ``templates/_findings.html``.
 
->>> _code("https://w3id.org/resgraph/concept/finding-kind/glued-change")
+>>> _code(str(concept("finding-kind", "glued-change")))
 'glued-change'
 >>> _number("http://x/id/finding/pp18-64-add1/160")
 160
@@ -47,7 +47,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...rdf.uris import URIs
-from ...rdf.vocab import DCTERMS, PROV, RDF, RG, SKOS, concept_codes
+from ...rdf.vocab import CONCEPT_BASE, DCTERMS, PROV, RDF, RG, SKOS, concept, concept_codes  # noqa: F401 (concept: the doctest)
 from ...settings import Settings
 from ...sources import MAX_BYTES, SourceError, decode_source
 from .. import caching, dataset, describe as describe_mod, sparql as sparql_mod
@@ -109,7 +109,7 @@ _TYPE, _SOURCE_DOC, _FINDING = _N(str(RDF.type)), _N(str(RG.SourceDocument)), _N
 _SHA, _FILE, _DEFINITION = _N(str(RG.sha256)), _N(str(DCTERMS.source)), _N(str(SKOS.definition))
 _START, _END, _FROM = _N(str(RG.lineStart)), _N(str(RG.lineEnd)), _N(str(PROV.wasDerivedFrom))
 _HAS_VERSION = _N(str(DCTERMS.hasVersion))
-_KIND_SCHEME = "https://w3id.org/resgraph/concept/finding-kind/"
+_KIND_SCHEME = CONCEPT_BASE + "finding-kind/"   # the finding-kind scheme
 _lock = threading.Lock()
 
 
