@@ -14,7 +14,7 @@ store; ``--virtuoso`` adds the same canned SPARQL (prefixes and a VALUES block, 
 quads (``.ci/services/virtuoso.sh``).  Stores are built beforehand, once::
 
     resgraph build --store /tmp/q-def data/sources
-    .venv/bin/python bench/queries.py seed=/tmp/q-seed default=/tmp/q-def 25x=/tmp/q-mix25 --http --virtuoso
+    .venv/bin/python bench/queries.py seed=/tmp/q-seed default=/tmp/q-def 25x=/tmp/q-mix25 --http default --virtuoso
 
 Prints one markdown table: per query, canned and minimal milliseconds and their ratio
 for each store.  Not part of the test run.
@@ -235,7 +235,7 @@ def table(labels: list[str], results: dict, triples: dict, http: dict, virt: dic
     for lab in labels:
         head += [f"{lab} canned ms", "minimal ms", "×"]
     if http:
-        head.append(f"HTTP {labels[0]} ms")
+        head.append("HTTP ms")
     if virt:
         head.append(f"Virtuoso {labels[-1]} ms")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -260,7 +260,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--only", nargs="*", help="only these queries")
     ap.add_argument("--check", action="store_true", help="also check that canned and minimal give the same rows")
-    ap.add_argument("--http", action="store_true", help="time /query on `resgraph serve` over the first store")
+    ap.add_argument("--http", metavar="LABEL", help="time /query on `resgraph serve` over this store")
     ap.add_argument("--virtuoso", action="store_true", help=f"time {', '.join(VIRTUOSO_QUERIES)} on Virtuoso, "
                     "loaded with the last store")
     a = ap.parse_args()
@@ -280,7 +280,7 @@ def main() -> None:
                 print(f"  {'same' if ok else 'DIFFERENT'} {name}: {why}", file=sys.stderr, flush=True)
         labels.append(label)
         results[label] = embedded(store, settings, names, a.reps)
-        if a.http and not http:
+        if a.http == label:
             http = over_http(path, settings, names, a.reps)
         if a.virtuoso and spec == a.stores[-1]:
             virt = on_virtuoso(store, settings, [n for n in VIRTUOSO_QUERIES if n in names], a.reps)
