@@ -171,7 +171,7 @@ def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iter
         st.optimize()
         steps["compact"] = time.perf_counter() - t
     graphs = [u.ontology_graph, u.reference_graph] + [u.document_graph(s) for s in sorted(set(slugs))]
-    inf = reason.materialise(st, G.value, rules, graphs=graphs)
+    inf = reason.materialise(st, G.value, rules, graphs=graphs, text_links=True)
     steps.update(inf.pop("steps"))
     t = time.perf_counter()
     checks = graph_checks(st)

@@ -48,7 +48,14 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ..rdf.vocab import ontology_graph
+from ..rdf.vocab import RG, ontology_graph
+
+ELI_IS_PART_OF = "http://data.europa.eu/eli/ontology#is_part_of"
+RG_RESOLUTION_TEXT = str(RG.ResolutionText)
+#: ``?part rg:inText ?text``: the text a section, annex, clause or sub-clause belongs to, at any
+#: depth — the link nearly every canned question walks (``eli:is_part_of+`` to a text), kept so
+#: that a question joins one triple per clause instead of evaluating a property path
+RG_IN_TEXT = str(RG.inText)
 
 #: A safety net: each round adds at least one triple, and roll-ups are a few levels deep.
 MAX_ROUNDS = 50
@@ -83,7 +90,8 @@ def rules_from(tbox: Graph) -> dict[str, list]:
     return {"sub_class": sub_class, "sub_prop": sub_prop, "inverse": sorted(inverse), "chains": sorted(chains)}
 
 
-def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None) -> list[ox.Triple]:
+def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
+             text_links: bool = False) -> list[ox.Triple]:
     """The triples the rules entail from ``graphs`` of ``store`` (default: every graph)
     that none of those graphs holds yet.
 
@@ -93,6 +101,10 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None) -> l
     conclusion's predicate is always one a rule reads or writes.  Terms are interned as
     small integers while chaining (a third of the memory of holding pyoxigraph terms:
     about 70 MB per million triples read).
+
+    ``text_links``: also conclude ``?part rg:inText ?text`` for every section, annex, clause
+    and sub-clause of a text (:data:`RG_IN_TEXT`; not an OWL 2 RL rule, so off by default
+    and not in :func:`infer`; the build asks for it).
     """
     ids: dict = {}
     terms: list = []
@@ -172,12 +184,36 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None) -> l
         for q, p1 in by_second.get(p, ()):
             for x in by_obj[p1].get(s, ()):
                 emit(x, q, o)
+    # the text link (not a rule of the ontology: OWL 2 RL cannot say "the nearest ancestor
+    # that is a text"): every part, at any depth, → the rg:ResolutionText it belongs to
+    part_of = ids.get(N(ELI_IS_PART_OF))
+    text_class = ids.get(N(RG_RESOLUTION_TEXT))
+    if text_links and part_of is not None and text_class is not None:
+        children: dict = {}
+        texts = []
+        for s, p, o in held:
+            if p == part_of:
+                children.setdefault(o, []).append(s)
+            elif p == TYPE and o == text_class:
+                texts.append(s)
+        in_text = tid(N(RG_IN_TEXT))
+        for text in texts:
+            seen = {text}
+            todo = [text]
+            while todo:
+                for part in children.get(todo.pop(), ()):
+                    if part not in seen:
+                        seen.add(part)
+                        todo.append(part)
+                        emit(part, in_text, text)
     return [ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in new]
 
 
-def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[str] | None = None) -> dict:
+def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[str] | None = None,
+                text_links: bool = False) -> dict:
     """Make ``inferred_graph`` hold exactly what the rules entail from ``graphs`` (default:
-    every other graph) that those graphs do not hold: :func:`infer`'s result, faster.
+    every other graph) that those graphs do not hold: :func:`infer`'s result, faster
+    (and, with ``text_links``, the ``rg:inText`` links of :func:`entailed`).
 
     An empty ``inferred_graph`` is written with ``bulk_load`` (not transactional: for a
     store nobody reads yet, such as a staged generation).  One that holds an earlier result
@@ -192,7 +228,7 @@ def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[
     NT = ox.RdfFormat.N_TRIPLES
     if graphs is None:   # every graph but this one; its old content is no premise
         store.remove_graph(G)
-    new = entailed(store, rules, graphs)
+    new = entailed(store, rules, graphs, text_links=text_links)
     t1 = time.perf_counter()
     if next(iter(store.quads_for_pattern(None, None, None, G)), None) is None:
         if new:

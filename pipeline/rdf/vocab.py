@@ -105,6 +105,7 @@ class RG(DefinedNamespace):
     candidate: URIRef
     # texts (the corpus: adopted, proposed, UN)
     textOf: URIRef
+    inText: URIRef
     proposedVersion: URIRef
     report: URIRef
     session: URIRef
