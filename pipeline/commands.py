@@ -56,6 +56,7 @@ def build(sources, base, store_dir, quiet, jobs, scheduler, full):
     the graph has SHACL violations.
     """
     from .build import BuildError, build as run_build
+    from .store import StoreError
 
     settings = make_settings(base, store_dir)
     t0 = time.perf_counter()
@@ -76,6 +77,8 @@ def build(sources, base, store_dir, quiet, jobs, scheduler, full):
             rep = e.report
             rep.results = rep.violations
             _print_report(rep, "text", limit=20)
+        raise UserError(str(e)) from None
+    except StoreError as e:     # another build holds the store's lock, the store cannot be written …
         raise UserError(str(e)) from None
     c = res.counts
     if res.up_to_date:

@@ -106,3 +106,18 @@ def test_failed_build_keeps_previous_graph(published, tmp_path):
     assert "nothing was published" in str(e.value)
     assert any("anchor (test)" in r.message for r in e.value.report.violations)
     assert (store / "CURRENT").read_text() == cur
+
+
+def test_a_build_while_another_holds_the_store_is_one_line(published, tmp_path):
+    """Another build publishing to the same store (its lock held): one `error:` line, exit 1, the
+    published generation untouched — not a traceback."""
+    import fcntl
+    store, _ = published
+    before = (store / "CURRENT").read_text()
+    with open(store / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = run("build", "-q", "--full", str(SEED), store=store)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: another resgraph build is publishing"), r.stderr
+    assert (store / "CURRENT").read_text() == before
