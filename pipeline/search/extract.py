@@ -144,22 +144,6 @@ class _Texts:
         return facts
 
 
-def _bodies_by_source(texts: _Texts) -> None:
-    """Give a text without a body (PP-18's decisions and recommendation: their works carry no
-    ``rg:body``) the body every other text read from the same source document has, when
-    they all agree; otherwise it stays empty (shown as "unknown")."""
-    by_source: dict[str, set] = {}
-    for f in texts._facts.values():
-        if f["body"]:
-            for src in f["sources"]:
-                by_source.setdefault(src, set()).add(f["body"])
-    for f in texts._facts.values():
-        if not f["body"]:
-            bodies = set().union(*(by_source.get(src, set()) for src in f["sources"])) if f["sources"] else set()
-            if len(bodies) == 1:
-                f["body"] = next(iter(bodies))
-
-
 def entries(store: ox.Store) -> list[Entry]:
     """Every clause with a text and every text's title, with their facets."""
     texts = _Texts(store)
@@ -198,7 +182,6 @@ def entries(store: ox.Store) -> list[Entry]:
                         if isinstance(q.subject, ox.NamedNode)}, key=lambda n: n.value)
     for text in all_texts:
         texts.facts(text)
-    _bodies_by_source(texts)
     result: list[Entry] = []
     for uri, text, label, content, verb, addressees in out:
         f = texts.facts(text)
