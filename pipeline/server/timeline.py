@@ -2,16 +2,14 @@
 page (``/compare/…``, issue 16 item 5, issue 18 item 5).
 
 The reading, pairing and diff live in :mod:`pipeline.export.compare`, shared with the redline
-writer (``resgraph export --format docx --compare``); this module adds what only the server needs.
+writer (``resgraph export --format docx --compare``) and used by the compare view directly; this
+module adds the one thing resource pages need: the link to a work's timeline.
 """
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..export.compare import (  # noqa: F401  (the names the compare view uses)
-    KIND_NAMES, MAX_KEY, Row, Text, compare, default_pair, find, label, pair, texts_of, title_of, words,
-    work_of,
-)
+from ..export.compare import work_of
 from ..rdf.uris import URIs
 
 

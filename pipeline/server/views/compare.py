@@ -2,7 +2,7 @@
 the APT's draft → Dubai-2018 adopted) and an inline diff between any two of its texts.
 
 The URL is the resolution's path under ``/id/`` (``/compare/resolution/pp/70``), so it can be
-typed; ``?from=KEY&to=KEY`` picks the texts (keys in :mod:`pipeline.server.timeline`, listed on
+typed; ``?from=KEY&to=KEY`` picks the texts (keys in :mod:`pipeline.export.compare`, listed on
 the page and in every 400); ``?format=json`` or ``Accept: application/json`` gives the same
 answer as JSON.  Without ``from``/``to`` the page compares a draft with the text adopted from it.
 A version or text path (``/compare/resolution/pp/70/dubai-2018``) is sent to its resolution's page.
@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import describe as describe_mod, sparql as sparql_mod, timeline
+from .. import describe as describe_mod, sparql as sparql_mod
+from ...export import compare as timeline   # the texts, keys, pairing and diff, shared with the redline writer
 from ..negotiation import HTML, Format
 from .common import Context, _choose, _server_root
 
