@@ -118,7 +118,8 @@ def _endpoint(settings: Settings, config: Config, **caches):
     from . import remote
 
     kind = remote.resolve_kind(config.endpoint, config.endpoint_kind, timeout=config.timeout)
-    store = remote.RemoteStore(config.endpoint, kind=kind, timeout=config.timeout)
+    # pages read the store with many small queries: their HTTP time limit is not /sparql's (--timeout)
+    store = remote.RemoteStore(config.endpoint, kind=kind, timeout=max(30.0, config.timeout))
     key = hashlib.sha256(f"{config.endpoint}\x1f{settings.base}".encode()).hexdigest()[:16]
     settings = settings.with_(store_dir=Path(tempfile.gettempdir()) / f"resgraph-endpoint-{key}")
     return settings, remote.RemotePublished(settings, store, worker_timeout=config.timeout + 5,
