@@ -22,6 +22,9 @@ from .servers import server_kind
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 RESULTS_JSON = "application/sparql-results+json"
+#: What a CONSTRUCT answer may come as (Virtuoso sends N-Triples as text/plain).
+GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
 
 
 @dataclass
@@ -114,7 +117,9 @@ class Client:
         except httpx.HTTPError as e:
             raise RemoteError(f"{what} at {redact(url)} failed: {type(e).__name__}: {e}") from None
         if response.status_code >= 300:
-            raise self._error(response, url, what)
+            error = self._error(response, url, what)
+            error.status = response.status_code  # the server answered (serve --endpoint tells 4xx from 5xx)
+            raise error
         return response
 
     def _error(self, response: httpx.Response, url: str, what: str) -> RemoteError:
@@ -180,6 +185,21 @@ class Client:
     def ask(self, query: str) -> bool:
         rows = self.select(query)
         return rows.rows[0]["boolean"].value == "true"
+
+    def construct(self, query: str, *, params: dict | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE and return its triples (N-Triples asked for, Turtle accepted)."""
+        url = self.endpoints.query
+        response = self._send("POST", url, "a query", data={**(params or {}), "query": query},
+                              headers={"Accept": "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"})
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        fmt = GRAPH_FORMATS.get(ctype)
+        if fmt is None:
+            raise RemoteError(f"{redact(url)} answered a CONSTRUCT with {ctype or 'no content type'}, "
+                              "not N-Triples or Turtle")
+        try:
+            return [q.triple for q in ox.parse(response.content, format=fmt)]
+        except SyntaxError as e:
+            raise RemoteError(f"{redact(url)} sent triples that do not parse: {e}") from None
 
     # ---------------------------------------------------------------- updates --
     def update(self, update: str, what: str = "an update") -> None:

@@ -41,6 +41,7 @@ from starlette.routing import Mount
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import store as store_mod
+from ..publish.errors import RemoteError
 from ..rdf.uris import URIs
 from ..settings import Settings
 from ..rdf.vocab import PREFIXES, RG
@@ -81,8 +82,11 @@ class Config:
     def __init__(self, *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT,
                  max_body: int = DEFAULT_MAX_BODY, answer_entries: int | None = None,
                  sparql_cache: int = DEFAULT_SPARQL_CACHE, sparql_cache_bytes: int = DEFAULT_SPARQL_CACHE_BYTES,
-                 worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB):
+                 worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, endpoint: str | None = None,
+                 endpoint_kind: str = "auto", endpoint_check: float = 5.0):
         self.workers, self.timeout, self.row_limit, self.max_body = workers, timeout, row_limit, max_body
+        # serve --endpoint: read a remote SPARQL store (pipeline.server.remote) instead of the local one
+        self.endpoint, self.endpoint_kind, self.endpoint_check = endpoint, endpoint_kind, endpoint_check
         self.worker_memory_mb = max(0, worker_memory_mb)
         self.sparql_cache, self.sparql_cache_bytes = max(0, sparql_cache), max(0, sparql_cache_bytes)
         if answer_entries is None:
@@ -102,13 +106,39 @@ def _jinja() -> Environment:
     return env
 
 
+def _local(settings: Settings, config: Config, **caches):
+    return settings, dataset.Published(settings, **caches)
+
+
+def _endpoint(settings: Settings, config: Config, **caches):
+    """A remote store; what the server keeps on disk (the search index) goes to a folder of its own."""
+    import hashlib
+    import tempfile
+
+    from . import remote
+
+    kind = remote.resolve_kind(config.endpoint, config.endpoint_kind, timeout=config.timeout)
+    # pages read the store with many small queries: their HTTP time limit is not /sparql's (--timeout)
+    store = remote.RemoteStore(config.endpoint, kind=kind, timeout=max(30.0, config.timeout))
+    key = hashlib.sha256(f"{config.endpoint}\x1f{settings.base}".encode()).hexdigest()[:16]
+    settings = settings.with_(store_dir=Path(tempfile.gettempdir()) / f"resgraph-endpoint-{key}")
+    return settings, remote.RemotePublished(settings, store, worker_timeout=config.timeout + 5,
+                                            interval=config.endpoint_check, **caches)
+
+
+#: Where the server reads the published dataset: the local store (``resgraph build``), or a
+#: remote SPARQL store that ``resgraph publish`` filled (``serve --endpoint``, :mod:`.remote`).
+SOURCES = {"local": _local, "endpoint": _endpoint}
+
+
 def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     """Build the application. The store must have a published generation before it starts."""
     config = config or Config()
     uris = URIs(settings.base)
-    published = dataset.Published(settings, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES,
-                                  sparql_entries=config.sparql_cache, sparql_bytes=config.sparql_cache_bytes,
-                                  sparql_entry_bytes=SPARQL_CACHE_ENTRY_BYTES)
+    settings, published = SOURCES["endpoint" if config.endpoint else "local"](
+        settings, config, answer_entries=config.answer_entries, answer_bytes=DEFAULT_ANSWER_BYTES,
+        sparql_entries=config.sparql_cache, sparql_bytes=config.sparql_cache_bytes,
+        sparql_entry_bytes=SPARQL_CACHE_ENTRY_BYTES)
     pool = QueryPool(size=config.workers, timeout=config.timeout, prefixes=dict(PREFIXES),
                      memory_mb=config.worker_memory_mb)
     env = _jinja()
@@ -136,6 +166,9 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     async def store_error(request: Request, exc: store_mod.StoreError) -> Response:
         return _plain(503, str(exc))
 
+    async def remote_error(request: Request, exc: RemoteError) -> Response:
+        return _plain(getattr(exc, "http_status", 502), f"the SPARQL store behind this server failed: {exc}")
+
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return _plain(413, str(exc))
 
@@ -160,7 +193,7 @@ def create_app(settings: Settings, config: Config | None = None) -> Starlette:
     app = Starlette(
         routes=routes, lifespan=lifespan,
         exception_handlers={sparql_mod.ProtocolError: protocol_error, store_mod.StoreError: store_error,
-                            BodyTooLarge: too_large, HTTPException: http_error},
+                            BodyTooLarge: too_large, HTTPException: http_error, RemoteError: remote_error},
     )
     # outermost last: CORS → gzip → HTML errors → body limit → routes
     app.add_middleware(BodyLimit, max_body=config.max_body)

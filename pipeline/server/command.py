@@ -14,6 +14,8 @@ import sys
 import click
 
 from ..cliutil import UserError, make_settings, settings_options
+from ..publish.endpoints import redact
+from ..publish.servers import KINDS as SERVER_KINDS
 from ..settings import DEFAULT_HOST, DEFAULT_PORT
 
 
@@ -60,6 +62,33 @@ async def _get_in_process(app, base: str, path: str, accept: str | None):
             return await client.get(path, headers={"Accept": accept} if accept else {}, follow_redirects=True)
 
 
+def _check_endpoint(settings, url: str, kind: str, user: str | None, password: str | None, timeout: float) -> None:
+    """Before starting: the remote store answers and holds data published under ``--base``; one error line if not.
+
+    The credentials go into the environment, where the query workers (child processes) read them."""
+    from ..publish import RemoteError
+    from ..publish.endpoints import EndpointError, check_url
+    from . import remote
+
+    try:
+        check_url(url)
+    except EndpointError as e:
+        raise _user_error(f"--endpoint: {e}") from None
+    if user is not None:
+        os.environ["RESGRAPH_REMOTE_USER"] = user
+    if password is not None:
+        os.environ["RESGRAPH_REMOTE_PASSWORD"] = password
+    try:
+        kind = remote.resolve_kind(url, kind, timeout=timeout)
+        store = remote.RemoteStore(url, kind=kind, timeout=timeout)
+        try:
+            remote.stamp(store, settings.base)
+        finally:
+            store.close()
+    except RemoteError as e:
+        raise _user_error(f"--endpoint: {e}") from None
+
+
 @click.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on.")
@@ -79,27 +108,49 @@ async def _get_in_process(app, base: str, path: str, accept: str | None):
 @click.option("--worker-memory-mb", default=2048, show_default=True, type=click.IntRange(0),
               help="Heap limit of each query worker process in MB (0: none); a query needing more is stopped "
                    "with an error and the worker replaced.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Serve from a remote SPARQL store that `resgraph publish` filled, not the local store: its "
+                   "query endpoint, e.g. http://host:7878/query (Oxigraph server) or http://host:8890/sparql "
+                   "(Virtuoso). Pages, /id and /doc, the canned questions and /sparql (the same limits) read it; "
+                   "--store is not used. Not served in this mode: /dumps (404). Give the --base the data was "
+                   "published with.")
+@click.option("--endpoint-kind", default="auto", show_default=True,
+              type=click.Choice(("auto", *SERVER_KINDS), case_sensitive=False),
+              help="Kind of the remote store (auto: from its Server header), as for `resgraph publish --server`.")
+@click.option("--endpoint-user", envvar="RESGRAPH_REMOTE_USER", default=None, metavar="NAME",
+              help="Account for the remote store, if it wants one (env RESGRAPH_REMOTE_USER; Virtuoso: Digest).")
+@click.option("--endpoint-password", envvar="RESGRAPH_REMOTE_PASSWORD", default=None, metavar="SECRET",
+              help="Its password (env RESGRAPH_REMOTE_PASSWORD; prefer the environment, never printed).")
+@click.option("--endpoint-check", default=5.0, show_default=True, type=click.FloatRange(0.1, 86400), metavar="SECONDS",
+              help="How often to ask the remote store whether a new `resgraph publish` changed it (then the "
+                   "answers kept for the old data are dropped).")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Answer one request for PATH in-process (no socket), print the body and exit; e.g. --get /sparql?query=ASK%7B%7D")
 @click.option("--accept", default=None, metavar="TYPE", help="With --get: the Accept header to send.")
-def serve(host, port, base, store_dir, workers, timeout, row_limit, sparql_cache, sparql_cache_mb, worker_memory_mb, get_path,
-          accept):
+def serve(host, port, base, store_dir, workers, timeout, row_limit, sparql_cache, sparql_cache_mb, worker_memory_mb,
+          endpoint, endpoint_kind, endpoint_user, endpoint_password, endpoint_check, get_path, accept):
     """Serve the published graph: SPARQL endpoint at /sparql, linked data under /id/…, pages for people.
 
-    Read-only. A rebuild (`resgraph build`) is picked up without a restart.
+    Read-only. A rebuild (`resgraph build`) is picked up without a restart. With --endpoint URL
+    the server reads a remote SPARQL store instead (several servers can then share one store
+    behind a load balancer); a new `resgraph publish` to it is picked up within --endpoint-check.
     """
     from .. import store as store_mod
     from .app import Config, create_app
 
     settings = make_settings(base, store_dir)
-    try:
-        if store_mod.current(settings) is None:
-            raise _user_error(f"nothing published in {settings.store_dir} yet; run `resgraph build` first")
-    except store_mod.StoreError as e:
-        raise _user_error(str(e)) from None
+    if endpoint:
+        _check_endpoint(settings, endpoint, endpoint_kind.lower(), endpoint_user, endpoint_password, timeout)
+    else:
+        try:
+            if store_mod.current(settings) is None:
+                raise _user_error(f"nothing published in {settings.store_dir} yet; run `resgraph build` first")
+        except store_mod.StoreError as e:
+            raise _user_error(str(e)) from None
     config = Config(workers=1 if get_path else workers, timeout=timeout, row_limit=row_limit,
                     sparql_cache=sparql_cache, sparql_cache_bytes=sparql_cache_mb * 1024 * 1024,
-                    worker_memory_mb=worker_memory_mb)
+                    worker_memory_mb=worker_memory_mb, endpoint=endpoint, endpoint_kind=endpoint_kind.lower(),
+                    endpoint_check=endpoint_check)
     app = create_app(settings, config)
 
     if get_path:
@@ -120,7 +171,8 @@ def serve(host, port, base, store_dir, workers, timeout, row_limit, sparql_cache
     listen = f"http://{host if ':' not in host else f'[{host}]'}:{sock.getsockname()[1]}/"
     if not settings.base.startswith(listen) and os.environ.get("RESGRAPH_QUIET") is None:
         click.echo(f"note: data URIs start with {settings.base}, this server listens on {listen}", err=True)
-    click.echo(f"resgraph serving {settings.store_dir} at {listen} (SPARQL: {listen}sparql); Ctrl-C stops", err=True)
+    source = redact(endpoint) if endpoint else settings.store_dir
+    click.echo(f"resgraph serving {source} at {listen} (SPARQL: {listen}sparql); Ctrl-C stops", err=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                                            timeout_graceful_shutdown=5, http=_http_protocol()))
     server.run(sockets=[sock])

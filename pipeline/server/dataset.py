@@ -101,6 +101,8 @@ class Snapshot:
 class Published:
     """The current generation, reopened when ``CURRENT`` changes."""
 
+    local = True  # a store on this machine (remote.RemotePublished: serve --endpoint)
+
     def __init__(self, settings: Settings, *, answer_entries: int = 20_000, answer_bytes: int = 64 * 1024 * 1024,
                  sparql_entries: int = 0, sparql_bytes: int = 64 * 1024 * 1024, sparql_entry_bytes: int = 8 * 1024 * 1024):
         self.settings = settings
@@ -168,8 +170,11 @@ def statistics(snap: Snapshot) -> dict:
             counts[key] = _count(s, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{RDF_TYPE}> <{cls}> }}")
         counts["citations"] = _count(s, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ ?a <{CITO.cites}> ?b . ?a a <{RG.Clause}> }} }}")
         graphs = []
+        # a remote store (serve --endpoint) may hold graphs of its own (Virtuoso's system graphs)
+        ours = getattr(s, "graph_prefix", "")
         for row in s.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
-            graphs.append((row[0].value, int(row[1].value)))
+            if row[0].value.startswith(ours):
+                graphs.append((row[0].value, int(row[1].value)))
         default_graph = sum(1 for _ in s.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         stats = {"counts": counts, "graphs": graphs, "default_graph_triples": default_graph,
                  "quads": sum(n for _, n in graphs) + default_graph}

@@ -195,6 +195,58 @@ def inspect(query: str) -> Inspection:
     return Inspection("ServiceGraphPattern" in names, "DatasetClause" in names, True)
 
 
+_CALL = re.compile(r"(?:>|[A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-%]*)\s*\(")
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def foreign_functions(query: str) -> list[str]:
+    """Functions named by IRI that the query calls, other than the XSD casts: what a remote store
+    may define with side effects (Virtuoso's ``bif:`` and ``sql:`` functions read files, run SQL).
+    ``serve --endpoint`` does not pass such a query on; the embedded store defines none.
+    A query that rdflib cannot parse but seems to call one counts as calling one.
+
+    >>> foreign_functions('PREFIX bif: <bif:> SELECT (bif:exec("x") AS ?a) {}')
+    ['bif:exec']
+    >>> foreign_functions('PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer("1") AS ?a) (STR(1) AS ?b) {}')
+    []
+    >>> foreign_functions('SELECT * { ?s ?p ?o FILTER(<http://e/f>(?o)) }')
+    ['http://e/f']
+    """
+    if not _CALL.search(query):
+        return []
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        with _rdflib_lock:
+            tree = parseQuery(query)
+    except Exception:
+        return ["(a call rdflib could not read)"]
+    prefixes: dict[str, str] = {}
+    calls = []
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name == "PrefixDecl":
+                prefixes[str(x.get("prefix") or "")] = str(x.get("iri"))
+            elif x.name == "Function":
+                calls.append(x.get("iri"))
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)) or type(x).__name__ == "ParseResults":
+            stack.extend(x)
+    out = []
+    for iri in calls:
+        if isinstance(iri, CompValue):  # prefix:local
+            prefix, local = str(iri.get("prefix") or ""), str(iri.get("localname") or "")
+            full = prefixes.get(prefix, f"{prefix}:") + local
+        else:
+            full = str(iri)
+        if not full.startswith(XSD_NS) and full not in out:
+            out.append(full)
+    return sorted(out)
+
+
 def is_update(text: str) -> bool:
     """Whether text that failed to parse as a query parses as an update (then: 403, not 400)."""
     from rdflib.plugins.sparql.parser import parseUpdate

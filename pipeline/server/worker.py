@@ -162,7 +162,11 @@ class _Child:
     def open(self, path: str):
         if path != self.path:
             self.store = None  # drop the old generation first
-            self.store = self.ox.Store.read_only(path)
+            if path.startswith("resgraph-endpoint:"):  # serve --endpoint: a remote store (.remote)
+                from .remote import open_spec
+                self.store = open_spec(path)
+            else:
+                self.store = self.ox.Store.read_only(path)
             self.path = path
         return self.store
 
@@ -182,7 +186,10 @@ class _Child:
             except SyntaxError as e:
                 reply = ("syntax", str(e))
             except Exception as e:  # reported to the client as a 500 with the message
-                reply = ("error", f"{type(e).__name__}: {e}")
+                if getattr(e, "unavailable", False):  # the remote store of serve --endpoint: 502
+                    reply = ("unavailable", str(e), getattr(e, "http_status", 502))
+                else:
+                    reply = ("error", f"{type(e).__name__}: {e}")
             try:
                 send_msg(self.conn, reply)
             except OSError:   # the server closed our socket (shutdown, or it gave up on the query): done
@@ -201,7 +208,9 @@ class _Child:
         limit = int(req["row_limit"])
         formats = req["formats"]
         if isinstance(result, ox.QuerySolutions):
-            return self.solutions(result, formats.get("solutions"), limit, req.get("marker"))
+            # a remote store's own row cap (Virtuoso's ResultSetMaxRows) is labelled like ours
+            return self.solutions(result, formats.get("solutions"), limit, req.get("marker"),
+                                  cut=bool(getattr(store, "truncation", "")))
         if isinstance(result, ox.QueryBoolean):
             fmt = formats.get("boolean")
             if fmt is None:
@@ -209,7 +218,7 @@ class _Child:
             return ("ok", "boolean", fmt, result.serialize(format=self.results_formats[fmt]), False, 1)
         return self.graph(result, formats.get("graph"), limit)
 
-    def solutions(self, result, fmt: str | None, limit: int, marker: str | None):
+    def solutions(self, result, fmt: str | None, limit: int, marker: str | None, cut: bool = False):
         if fmt is None:
             return ("not_acceptable", "solutions")
         variables = [v.value for v in result.variables]
@@ -227,6 +236,7 @@ class _Child:
                 if term is not None:
                     row[name] = encode(term)
             rows.append(row)
+        truncated = truncated or cut
         if truncated and fmt in ("csv", "tsv"):
             # CSV and TSV have no place for a label: refuse rather than cut silently.
             return ("too_many", "solutions", fmt)

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from .. import dataset
 from ..negotiation import RDF_TYPES
 from ..void import void_description
-from .common import Context, _choose, _rdflib_response, _server_root
+from .common import Context, _choose, _plain, _rdflib_response, _server_root
 
 
 def routes(ctx: Context) -> list[Route]:
@@ -27,6 +27,9 @@ def routes(ctx: Context) -> list[Route]:
         return resp
 
     async def dump(request: Request) -> Response:
+        if not published.local:
+            return _plain(404, "no dump here: this server reads a remote SPARQL store (serve --endpoint); "
+                               "take the dump where the data was built (`resgraph export`), or from that store")
         snap = published.get()
         path = await run_in_threadpool(dataset.ensure_dump, settings, snap)
         return FileResponse(path, media_type="application/gzip", filename="resgraph.nq.gz",

@@ -134,6 +134,8 @@ def routes(ctx: Context) -> list[Route]:
             if reply[0] == "too_many":
                 return _plain(422, f"the answer has more than {config.row_limit} rows; CSV and TSV cannot label a "
                                    "truncation: ask for format=json (truncated and labelled)")
+            if reply[0] == "unavailable":  # serve --endpoint: the remote store failed
+                return _plain(reply[2], f"the SPARQL store behind this server failed: {reply[1]}")
             if reply[0] != "ok":
                 return _plain(500, f"query failed: {reply[1]}")
             _, _kind, _fmt_name, payload, truncated, _n = reply

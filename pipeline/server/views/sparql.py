@@ -115,6 +115,8 @@ def routes(ctx: Context) -> list[Route]:
             if await run_in_threadpool(sparql_mod.is_update, req.query):
                 raise sparql_mod.ProtocolError(403, sparql_mod.READ_ONLY)
             return _plain(400, f"SPARQL syntax error: {reply[1]}")
+        if status == "unavailable":  # serve --endpoint: the remote store failed
+            return _plain(reply[2], f"the SPARQL store behind this server failed: {reply[1]}")
         return _plain(500, f"query failed: {reply[1]}")
 
     return [Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])]
