@@ -117,7 +117,7 @@ def in_process(store_path: str, query: str, n: int) -> dict:
     times, rows = [], 0
     for _ in range(n):
         t = time.perf_counter()
-        res = st.query(query, use_default_graph_as_union=True)
+        res = st.query(query)
         rows = len(list(res))
         times.append((time.perf_counter() - t) * 1000)
     return {"p50": statistics.median(times), "p99": pct(times, 99), "rows": rows}

@@ -158,8 +158,8 @@ def main(argv=None) -> None:
     entries = extract.entries(st)
     labels = extract.facet_labels(st, entries)
     print(f"read {len(entries)} entries from the store in {time.process_time() - t:.2f} s CPU (both engines)")
-    ref = median(lambda: list(st.query(REFERENCE, use_default_graph_as_union=True)), args.reps)
-    n_ref = len(list(st.query(REFERENCE, use_default_graph_as_union=True)))
+    ref = median(lambda: list(st.query(REFERENCE)), args.reps)
+    n_ref = len(list(st.query(REFERENCE)))
     print(f"reference: SPARQL CONTAINS scan over rg:text for 'gender': {ref * 1000:.1f} ms ({n_ref} rows)")
     with tempfile.TemporaryDirectory() as tmp:
         engines = {"fts5": fts5_engine(entries, Path(tmp), args.reps, labels),

@@ -234,7 +234,7 @@ def test_textual_mods_from_the_outcomes_of_the_corpus(corpus_store, schema, tmp_
     v = BASE + "resolution/pp/70/dubai-2018"
     expected = list(corpus_store.query(
         "SELECT ?v ?clause ?c WHERE { ?clause eli:is_part_of+ ?v . ?d rg:adoptedAs ?clause ; rg:textualChange ?c }",
-        prefixes=PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("v"): ox.NamedNode(v)}))
+        prefixes=PREFIXES, substitutions={ox.Variable("v"): ox.NamedNode(v)}))
     assert expected, "the build compares ACP/64A1/7 with the adopted Resolution 70"
     body = akn.document(corpus_store, v)
     f = tmp_path / "70.akn.xml"

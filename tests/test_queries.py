@@ -535,7 +535,7 @@ def test_bound_text_is_plain_sparql_for_other_tools(seed_build, seed_store):
     assert text.startswith("PREFIX ")
     from rdflib.plugins.sparql import prepareQuery
     prepareQuery(text)  # self-contained: no prefixes passed
-    res = seed_store.query(text, use_default_graph_as_union=True)
+    res = seed_store.query(text)
     assert [s["symbol"].value for s in res] == ["ACP/64A1/20"]
 
 

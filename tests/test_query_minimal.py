@@ -65,7 +65,7 @@ def test_in_text_is_the_nearest_text_above_every_part(seed_store):
 
     def pairs(where: str) -> set:
         return {(s["p"].value, s["t"].value) for s in seed_store.query(
-            f"SELECT DISTINCT ?p ?t WHERE {{ {where} }}", prefixes=PREFIXES, use_default_graph_as_union=True)}
+            f"SELECT DISTINCT ?p ?t WHERE {{ {where} }}", prefixes=PREFIXES)}
     linked = pairs("?p rg:inText ?t")
     walked = pairs("?t a rg:ResolutionText . ?p eli:is_part_of+ ?t")
     assert linked == walked

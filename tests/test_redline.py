@@ -167,8 +167,7 @@ def _sections(store: ox.Store, text: str) -> list[str]:
     PREFIX rg: <https://w3id.org/resgraph/ontology#>
     PREFIX eli: <http://data.europa.eu/eli/ontology#>
     SELECT ?text ?w WHERE { ?s a rg:Section ; eli:is_part_of ?text ; rg:verbPhrase ?w ; rg:charStart ?start } ORDER BY ?start"""
-    return [row["w"].value for row in store.query(q, substitutions={ox.Variable("text"): ox.NamedNode(text)},
-                           use_default_graph_as_union=True)]
+    return [row["w"].value for row in store.query(q, substitutions={ox.Variable("text"): ox.NamedNode(text)})]
 
 
 # ------------------------------------------------------------------ the document ---

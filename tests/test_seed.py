@@ -74,7 +74,7 @@ def test_cites_unga_70_1_finds_exactly_the_citing_resolutions(seed_store, seed_b
 
 def test_res25_cites_71_243_and_res101_cites_wtdc_23_not_pp_23(seed_store):
     def ask(q):
-        return bool(seed_store.query(q, prefixes=PREFIXES, use_default_graph_as_union=True))
+        return bool(seed_store.query(q, prefixes=PREFIXES))
     assert ask(f"ASK {{ <{U.resolution('pp', '25')}> cito:cites <{U.un('A/RES/71/243')}> }}")
     assert ask(f"ASK {{ <{U.resolution('pp', '101')}> cito:cites <{U.resolution('wtdc', '23')}> }}")
     assert not ask(f"ASK {{ <{U.resolution('pp', '101')}> cito:cites <{U.resolution('pp', '23')}> }}")
@@ -104,7 +104,7 @@ def test_no_glued_symbol_is_published(seed_store, facts):
             if part.count("/") == 2 and part.replace("/", "").isdigit():
                 assert not list(seed_store.query(
                     "SELECT ?s ?bad WHERE { ?s dcterms:identifier ?id FILTER(CONTAINS(?id, ?bad)) }",
-                    prefixes=PREFIXES, use_default_graph_as_union=True,
+                    prefixes=PREFIXES,
                     substitutions={ox.Variable("bad"): ox.Literal(part.split("/")[0] + "/" + part.split("/")[1])}))
 
 
@@ -112,8 +112,7 @@ def test_dubai_clause_numbered_by_the_dubai_text(seed_store):
     # Res 11 instructs the SG: printed "910" (line 118) is old 9, new 10
     # ACP/64A1/3 sets out Resolution 11: its draft text, not the version
     c = U.clause(U.section(U.proposal_text("ACP/64A1/3"), "instructs the Secretary-General"), "10")
-    rows = list(seed_store.query("SELECT ?c ?l ?n WHERE { ?c rg:printedLabel ?l ; rg:lineStart ?n }", prefixes=PREFIXES,
-                                 use_default_graph_as_union=True, substitutions={ox.Variable("c"): ox.NamedNode(c)}))
+    rows = list(seed_store.query("SELECT ?c ?l ?n WHERE { ?c rg:printedLabel ?l ; rg:lineStart ?n }", prefixes=PREFIXES, substitutions={ox.Variable("c"): ox.NamedNode(c)}))
     assert [(r["l"].value, r["n"].value) for r in rows] == [("910", "118")]
 
 
@@ -122,7 +121,7 @@ def test_deleted_citations_are_not_cites(seed_store):
     res30 = U.resolution("pp", "30")
     q = "ASK { ?r cito:cites ?t }"
     def ask(t):
-        return bool(seed_store.query(q, prefixes=PREFIXES, use_default_graph_as_union=True,
+        return bool(seed_store.query(q, prefixes=PREFIXES,
                                      substitutions={ox.Variable("r"): ox.NamedNode(res30), ox.Variable("t"): ox.NamedNode(t)}))
     assert ask(U.un("A/RES/72/200"))
     assert not ask(U.un("A/RES/68/198"))
@@ -142,7 +141,7 @@ def test_internal_references_point_to_the_new_numbering(seed_store, facts):
         target = U.clause(U.section(version, ref["target_section"]), ref["target_label_new"])
         rows = list(seed_store.query(
             "SELECT ?c ?t ?n WHERE { ?c rg:refersTo ?t ; rg:lineStart ?line ; rg:lineEnd ?end FILTER(?line <= ?n && ?end >= ?n) }",
-            prefixes=PREFIXES, use_default_graph_as_union=True,
+            prefixes=PREFIXES,
             substitutions={ox.Variable("t"): ox.NamedNode(target),
                            ox.Variable("n"): ox.Literal(str(ref["line"]), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}))
         assert rows, ref

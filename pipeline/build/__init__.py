@@ -116,6 +116,9 @@ def assemble(results: list[DocResult], *, settings: Settings) -> ox.Store:
 def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
     nt = r.ntriples if r.ntriples is not None else r.asserted
     st.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(u.document_graph(r.slug)))
+    # and into the merged default graph (store.merge_default) from the same bytes: reading a
+    # graph back to merge it costs ~5× its loading (pyoxigraph decodes every term again)
+    store_mod.add_to_default(st, nt)
     r.ntriples = None
 
 
@@ -148,9 +151,15 @@ def _outcomes(st: ox.Store, docs: list, results: list, u: URIs) -> int:
 
 
 def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iterable[str],
-                      compact: bool = False) -> tuple[dict, Report]:
+                      old: ox.Store | None, rewritten: list, compact: bool = False) -> tuple[dict, Report]:
     """The inferred graph, recomputed over the whole dataset (and written as the difference
     from what the checkpoint of an incremental build holds); then the graph checks.
+
+    Then the default graph is brought up to date as the merge of the named graphs
+    (:func:`store.merge_default`), before the checks query it.  Document graphs went into it as
+    they were loaded; here the others are added (a full build), or, in an incremental one
+    (``old``: the generation it was checkpointed from), what the ``rewritten`` or dropped
+    document graphs, the outcomes and the inferred graph no longer state leaves it.
 
     :func:`reason.materialise` reads the premises of the rules from the document graphs of
     ``slugs`` and the ontology and reference graphs (never from the report graphs or the
@@ -173,6 +182,14 @@ def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iter
     graphs = [u.ontology_graph, u.reference_graph] + [u.document_graph(s) for s in sorted(set(slugs))]
     inf = reason.materialise(st, G.value, rules, graphs=graphs, text_links=True)
     steps.update(inf.pop("steps"))
+    t = time.perf_counter()
+    docs = u.document_graph("")
+    if old is None:
+        store_mod.merge_default(st, [g for g in st.named_graphs() if not g.value.startswith(docs)])
+    else:
+        store_mod.merge_default(st, rewritten, old=old, add=False)   # loaded with the default graph
+        store_mod.merge_default(st, [ox.NamedNode(u.outcomes_graph), G], old=old)
+    steps["merge"] = time.perf_counter() - t
     t = time.perf_counter()
     checks = graph_checks(st)
     steps["checks"] = time.perf_counter() - t
@@ -315,7 +332,11 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         # compact the checkpoint's tombstones only when a large share of it was replaced:
         # at 100 documents, compacting after one change took 11.7 s and saved less
         replaced = len(res.built) + len(res.removed)
+        old = ox.Store.read_only(str(prev.path)) if stage is not None and keep_old else None
+
+        rewritten = [ox.NamedNode(u.document_graph(s)) for s in res.built + res.removed]
         inf, checks = _reason_and_check(st, settings, rules, [r.slug for r in res.docs],
+                                        old, rewritten,
                                         compact=bool(stage is not None and keep_old
                                                      and 4 * replaced >= len(res.docs) + len(res.removed)))
         res.seconds["reason"] = time.perf_counter() - t
@@ -328,13 +349,18 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
         per_doc_checks = results_by_document(checks.results, st, settings=settings)
         st.extend(report_quads({r.slug: r.report.results + per_doc_checks.get(r.slug, []) for r in res.docs},
                                settings=settings))
+        t = time.perf_counter()
+        store_mod.merge_default(st, [ox.NamedNode(u.report(slug)) for slug in sorted(set(reusable) | {r.slug for r in res.docs})],
+                                old=old)
+        del old
+        res.seconds["reason_merge"] = res.seconds.get("reason_merge", 0.0) + time.perf_counter() - t
 
         res.counts = _counts(res, st)
         if not res.report.conforms:
             raise BuildError(f"{len(res.report.violations)} SHACL/graph violation(s); nothing was published "
                              f"(the previous graph stays as it was)", res.report)
         if stage is None:
-            res.store = st  # type: ignore[attr-defined]  # publish=False: the assembled dataset
+            res.store = store_mod.Merged(st)  # type: ignore[attr-defined]  # publish=False: the assembled dataset
             return res
         t = time.perf_counter()
         meta = {"base": settings.base, "counts": res.counts, "fingerprint": fp, "rules": rules,
@@ -342,7 +368,7 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
                 "checks": [r.as_dict() for r in checks.results],
                 "incremental": {"built": res.built, "reused": res.reused, "removed": res.removed}}
         # the search index of this generation, ready before it is published (pipeline.search)
-        res.seconds["search_index"], why = search_mod.build_for_publish(st, settings.store_dir, stage.name)
+        res.seconds["search_index"], why = search_mod.build_for_publish(store_mod.Merged(st), settings.store_dir, stage.name)
         if why:
             progress("publish", f"search index not built ({why}); the server builds it on first search")
         del st
@@ -379,6 +405,6 @@ def _counts(res: BuildResult, st: ox.Store) -> dict:
         "clauses": total("clauses"),
         "citations": total("citations"),
         "findings": total("findings"),
-        "triples": len(st),
+        "triples": store_mod.named_quads(st),
         "violations": len(res.report.violations),
     }

@@ -18,6 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
 from ..settings import Settings
+from ..store import query_options
 from .report import SEVERITY, Report, Result
 from .shacl import all_shapes
 
@@ -92,7 +93,7 @@ def _is_focus(store: ox.Store, node, targets: tuple, cache: dict) -> bool:
             else:
                 var = {"class": "t", "subjectsOf": "p", "objectsOf": "p"}[kind]
                 cache[key] = bool(store.query(_TARGET_ASK[kind], substitutions={
-                    ox.Variable("this"): node, ox.Variable(var): ox.NamedNode(iri)}, use_default_graph_as_union=True))
+                    ox.Variable("this"): node, ox.Variable(var): ox.NamedNode(iri)}, **query_options(store)))
         if cache[key]:
             return True
     return False
@@ -120,7 +121,7 @@ def graph_checks(store: ox.Store, *, settings: Settings | None = None, shapes: G
     for chk in sparql_checks(shapes):
         if not chk.targets:
             continue
-        res = store.query(chk.query, use_default_graph_as_union=True)
+        res = store.query(chk.query, **query_options(store))
         names = [v.value for v in res.variables]
         for row in res:
             this = row["this"]

@@ -140,7 +140,7 @@ def _add_lines(store: ox.Store, report: Report, graphs) -> None:
     for i in range(0, len(iris), 500):
         values = " ".join(f"<{x}>" for x in iris[i:i + 500])
         q = f"SELECT ?this ?line WHERE {{ VALUES ?this {{ {values} }} ?this <{RG.lineStart}> ?line }}"
-        for row in store.query(q, **_graphs_arg(graphs)):
+        for row in store.query(q, **_graphs_arg(graphs, store)):
             try:
                 lines.setdefault(row["this"].value, int(row["line"].value))
             except ValueError:

@@ -59,6 +59,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from ..store import query_options
 from .report import SEVERITY  # noqa: F401  (one table for every validator)
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
@@ -410,9 +411,9 @@ def compile_shapes(shapes: Graph, *, sparql: str = "delegate") -> list[CoreCheck
     return out
 
 
-def _graphs_arg(graphs) -> dict:
+def _graphs_arg(graphs, store: ox.Store | None = None) -> dict:
     if graphs is None:
-        return {"use_default_graph_as_union": True}
+        return query_options(store) if store is not None else {"use_default_graph_as_union": True}
     return {"default_graph": [g if isinstance(g, (ox.NamedNode, ox.BlankNode, ox.DefaultGraph)) else ox.NamedNode(g)
                               for g in graphs]}
 
@@ -420,7 +421,7 @@ def _graphs_arg(graphs) -> dict:
 def instantiate(store: ox.Store, checks: list[CoreCheck], *, graphs=None) -> list[tuple[CoreCheck, str]]:
     """Each check with its query ready to run: the subclasses of each class it names, read
     from the validated graphs (``rdfs:subClassOf*``), written in place of each :data:`ISA`."""
-    kw = _graphs_arg(graphs)
+    kw = _graphs_arg(graphs, store)
     subclasses: dict[str, str | None] = {}
 
     def isa(m: re.Match) -> str:
@@ -448,7 +449,7 @@ def run(store: ox.Store, checks: list[CoreCheck], *, graphs=None):
     """
     from .report import Report, Result
 
-    kw = _graphs_arg(graphs)
+    kw = _graphs_arg(graphs, store)
     seen = set()
     report = Report()
     for chk, query in instantiate(store, checks, graphs=graphs):

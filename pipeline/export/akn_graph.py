@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..rdf.vocab import CITO, ELI, RG
+from ..store import query_options
 
 _T = {k: ox.NamedNode(str(v)) for k, v in {
     "type": RDF.type, "has_part": ELI.has_part, "is_part_of": ELI.is_part_of, "footnote": RG.footnote,
@@ -200,5 +201,5 @@ def outcome_modifications(store: ox.Store, text_uri: str) -> list[tuple[str, str
       BIND (STR(?c) AS ?n)
     } ORDER BY ?clause ?n"""
     rows = store.query(q, prefixes={"eli": str(ELI), "rg": str(RG), "skos": str(SKOS)},
-                       use_default_graph_as_union=True, substitutions={ox.Variable("text"): ox.NamedNode(text_uri)})
+                       **query_options(store), substitutions={ox.Variable("text"): ox.NamedNode(text_uri)})
     return [(r["kind"].value, r["old"].value or None, r["new"].value or None, r["clause"].value) for r in rows]

@@ -15,6 +15,7 @@ from pyld import jsonld
 from rdflib.namespace import RDF
 
 from ..rdf.vocab import PREFIXES
+from ..store import dump_merge, dump_named
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_TYPE_IRI = str(RDF.type)
@@ -275,18 +276,14 @@ def _jsonld(triples: list[ox.Triple], *, context_url: str) -> bytes:
 def _merged(fmt: ox.RdfFormat, *, prefixes: bool = False):
     """The whole dataset with its named graphs merged (each triple once)."""
     def write(store: ox.Store, out: BinaryIO) -> None:
-        triples = {}
-        for q in store.quads_for_pattern(None, None, None, None):
-            t = ox.Triple(q.subject, q.predicate, q.object)
-            triples[str(t)] = t
-        ox.serialize(triples.values(), out, format=fmt, prefixes=PREFIXES if prefixes else None)
+        dump_merge(store, out, fmt, prefixes=PREFIXES if prefixes else None)
     return write
 
 
 def _quads(fmt: ox.RdfFormat, *, prefixes: bool = False):
     """The whole dataset, named graphs kept."""
     def write(store: ox.Store, out: BinaryIO) -> None:
-        store.dump(out, format=fmt, prefixes=PREFIXES if prefixes else None)
+        dump_named(store, out, fmt, prefixes=PREFIXES if prefixes else None)
     return write
 
 

@@ -228,11 +228,9 @@ def publish_store(store: ox.Store, client: Client, *, base: str, batch_size: int
     on_event = on_event or (lambda *a, **k: None)
     started = time.perf_counter()
     report = PublishReport(kind=client.endpoints.kind)
-    default_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    if default_triples:
-        msg = f"{default_triples} triples in the local default graph are not published (named graphs only)"
-        report.warnings.append(msg)
-        on_event("warning", message=msg)
+    # the default graph of a generation is the merge of its named graphs
+    # (pipeline.store.merge_default): derived, so not pushed — the remote server's union
+    # default graph (or the dataset of the query) plays its part there
     names = local_graph_names(store)
     if not names:
         raise RemoteError("the local store has no named graphs to publish; run `resgraph build` first")

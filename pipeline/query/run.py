@@ -8,6 +8,7 @@ import json
 import pyoxigraph as ox
 
 from ..rdf.vocab import PREFIXES
+from ..store import query_options
 from .catalogue import CannedQuery, QueryError
 from .sparql_text import bind_values, with_prefixes
 
@@ -27,9 +28,10 @@ def run(q: CannedQuery | str, store: ox.Store, bindings: list[dict] | None = Non
     rows: list[list] = []
     variables: list[str] = []
     seen = set()
+    options = query_options(store)
     for subs in bindings or [{}]:
         try:
-            res = store.query(text, prefixes=PREFIXES, substitutions=subs or None, use_default_graph_as_union=True)
+            res = store.query(text, prefixes=PREFIXES, substitutions=subs or None, **options)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {str(e).splitlines()[0]}") from None
         except (RuntimeError, ValueError) as e:

@@ -150,7 +150,7 @@ class Published:
 # ------------------------------------------------------------ statistics ---
 
 def _count(store: ox.Store, query: str) -> int:
-    rows = list(store.query(query, use_default_graph_as_union=True))
+    rows = list(store.query(query, **store_mod.query_options(store)))
     return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
@@ -207,7 +207,7 @@ def ensure_dump(settings: Settings, snap: Snapshot) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
         with gzip.open(tmp, "wb", compresslevel=6) as fh:
-            snap.store.dump(fh, format=ox.RdfFormat.N_QUADS)
+            store_mod.dump_named(snap.store, fh, ox.RdfFormat.N_QUADS)
         os.replace(tmp, path)
         for old in path.parent.glob("resgraph-*.nq.gz"):
             if old != path:

@@ -203,7 +203,10 @@ class _Child:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req.get("default_graph") or []]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.get("named_graphs") or []]
         else:
-            kwargs["use_default_graph_as_union"] = bool(req.get("union"))
+            # the default graph: the merge the build materialised (pipeline.store.merged), or
+            # pyoxigraph's union (one row per graph holding a triple) for an older generation
+            kwargs["use_default_graph_as_union"] = bool(req.get("union")) and next(
+                iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
         result = store.query(req["query"], **kwargs)
         limit = int(req["row_limit"])
         formats = req["formats"]

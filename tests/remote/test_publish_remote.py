@@ -69,8 +69,7 @@ def test_remote_query_gives_the_embedded_answer(server, published):
     from pipeline.rdf.vocab import PREFIXES
     store, _ = open_current(published)
     embedded = {tuple(str(s[v]) if s[v] is not None else None for v in ("resolution", "number", "clause", "label", "target"))
-                for s in store.query(CITES, prefixes=PREFIXES, substitutions={ox.Variable("target"): target},
-                                     use_default_graph_as_union=True)}
+                for s in store.query(CITES, prefixes=PREFIXES, substitutions={ox.Variable("target"): target})}
     endpoint = server.endpoints().query
     variables, rows = run_remote_query(endpoint, CITES, [{ox.Variable("target"): target}])
     assert variables == ["resolution", "number", "clause", "label", "target"]

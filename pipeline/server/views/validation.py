@@ -49,6 +49,7 @@ from starlette.routing import Route
 from ...rdf.uris import URIs
 from ...rdf.vocab import CONCEPT_BASE, DCTERMS, PROV, RDF, RG, SKOS, concept, concept_codes  # noqa: F401 (concept: the doctest)
 from ...settings import Settings
+from ...store import query_options
 from ...sources import MAX_BYTES, SourceError, decode_source
 from .. import caching, dataset, describe as describe_mod, sparql as sparql_mod
 from ..negotiation import HTML, Format
@@ -211,7 +212,7 @@ def _places(store: ox.Store, wanted: dict[str, list[int]]) -> tuple[dict, dict]:
     the narrowest text (resolution text, proposal) whose source lines hold it."""
     parts: dict[tuple[str, int], tuple] = {}
     texts: dict[tuple[str, int], tuple] = {}
-    for row in store.query(SPANS_QUERY, use_default_graph_as_union=True):
+    for row in store.query(SPANS_QUERY, **query_options(store)):
         lines = wanted.get(row["doc"].value)
         a, b = _int(row["a"]), _int(row["b"])
         if not lines or a is None or b is None:
@@ -235,7 +236,7 @@ def _load(snap: dataset.Snapshot, settings: Settings) -> Findings:
     sources = _source_files(store, snap.generation.meta or {}, settings)
     by_doc_iri = {s.iri: s for s in sources.values()}
     merged: dict[str, dict] = {}
-    for s in store.query(FINDINGS_QUERY, use_default_graph_as_union=True):
+    for s in store.query(FINDINGS_QUERY, **query_options(store)):
         iri = s["finding"].value
         row = merged.get(iri)
         if row is None:
@@ -329,7 +330,7 @@ def select(snap: dataset.Snapshot, settings: Settings, kind: str | None, slug: s
             subs[ox.Variable("source")] = _N(URIs(settings.base).document(slug))
         query = FINDINGS_BY_SOURCE_QUERY if slug is not None else FINDINGS_QUERY
         chosen = frozenset(s["finding"].value for s in
-                           snap.store.query(query, use_default_graph_as_union=True, substitutions=subs))
+                           snap.store.query(query, **query_options(snap.store), substitutions=subs))
         snap.answers.put(key, chosen, 120 * len(chosen) + 200)
     return [r for r in f.rows if r["finding"] in chosen]
 
