@@ -123,14 +123,32 @@ def _load_document(st: ox.Store, r: DocResult, u: URIs) -> None:
 
 
 def _corpus_outcomes(sources: list[Source]) -> tuple[list, list, dict[str, dict[int, str]]]:
-    """Every source's model, what the conferences did with the proposals (clause by clause, against
-    the adopted texts the corpus holds), and the adopted wording of each draft clause as evidence
-    for reading its flattened changes (:func:`pipeline.outcomes.evidence`).  Nothing to compare
-    (no proposals, or no adopted ITU text): no results, no evidence."""
+    """The models of the sources with proposals or adopted texts, what the conferences did with
+    the proposals (clause by clause, against the adopted texts the corpus holds), and the adopted
+    wording of each draft clause as evidence for reading its flattened changes
+    (:func:`pipeline.outcomes.evidence`).  Nothing to compare (no proposals, or no adopted ITU
+    text): no models, no results, no evidence."""
     from ..outcomes import evidence, outcomes
-    docs = [parse(s.path, text=s.text, sha256=s.sha256) for s in sources]
-    if not any(d.proposals for d in docs) or not any(r.adopted and not r.symbol for d in docs for r in d.texts):
-        return docs, [], {}
+    # Only documents with proposals or adopted texts take part.  The models of proposals are not
+    # kept while reading (4 MB each: 4 GB at 1000 documents) but parsed again once an adopted
+    # ITU text says there is something to compare; the adopted texts are few and kept.
+    kept: dict[int, SourceDocument] = {}
+    with_proposals: list[int] = []
+    adopted_itu = False
+    for i, s in enumerate(sources):
+        d = parse(s.path, text=s.text, sha256=s.sha256)
+        if d.proposals:
+            with_proposals.append(i)
+        if any(r.adopted for r in d.texts):
+            kept[i] = d
+            adopted_itu = adopted_itu or any(r.adopted and not r.symbol for r in d.texts)
+    if not with_proposals or not adopted_itu:
+        return [], [], {}
+    for i in with_proposals:
+        if i not in kept:
+            s = sources[i]
+            kept[i] = parse(s.path, text=s.text, sha256=s.sha256)
+    docs = [kept[i] for i in sorted(kept)]
     results = outcomes(docs)
     return docs, results, evidence(docs, results)
 

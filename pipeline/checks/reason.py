@@ -41,6 +41,8 @@ the faster one, a test compares them):
 from __future__ import annotations
 
 import time
+from itertools import islice
+from typing import Iterator
 
 import owlrl
 import pyoxigraph as ox
@@ -90,22 +92,95 @@ def rules_from(tbox: Graph) -> dict[str, list]:
     return {"sub_class": sub_class, "sub_prop": sub_prop, "inverse": sorted(inverse), "chains": sorted(chains)}
 
 
+#: conclusions written per ``bulk_load`` by :func:`materialise` (the inferred graph is never
+#: held whole in memory: 8M conclusions at 1000 documents)
+CHUNK = 200_000
+
+
+def _subclasses(rules: dict) -> dict[str, set[str]]:
+    """Class D → every class C ≠ D the subclass rules lead from to D (``C ⊑⁺ D``)."""
+    sup: dict[str, set[str]] = {}
+    for c, d in rules["sub_class"]:
+        sup.setdefault(c, set()).add(d)
+    subs: dict[str, set[str]] = {}
+    for c in sup:
+        seen: set[str] = set()
+        todo = [c]
+        while todo:
+            for d in sup.get(todo.pop(), ()):
+                if d not in seen:
+                    seen.add(d)
+                    todo.append(d)
+        for d in seen - {c}:
+            subs.setdefault(d, set()).add(c)
+    return subs
+
+
 def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
              text_links: bool = False) -> list[ox.Triple]:
     """The triples the rules entail from ``graphs`` of ``store`` (default: every graph)
-    that none of those graphs holds yet.
-
-    Exactly what :func:`infer` adds (``tests/test_reason.py``), computed without writing:
-    premises are read per predicate (``quads_for_pattern``), so only triples some rule
-    can use are touched; "already held" is checked against the same triples, because a
-    conclusion's predicate is always one a rule reads or writes.  Terms are interned as
-    small integers while chaining (a third of the memory of holding pyoxigraph terms:
-    about 70 MB per million triples read).
+    that none of those graphs holds yet (:func:`entailed_iter`, as a list).
 
     ``text_links``: also conclude ``?part rg:inText ?text`` for every section, annex, clause
     and sub-clause of a text (:data:`RG_IN_TEXT`; not an OWL 2 RL rule, so off by default
     and not in :func:`infer`; the build asks for it).
     """
+    return list(entailed_iter(store, rules, graphs, text_links=text_links))
+
+
+def entailed_iter(store: ox.Store, rules: dict, graphs: list | None = None,
+                  text_links: bool = False) -> Iterator[ox.Triple]:
+    """What :func:`entailed` returns, one triple at a time, holding only what the rules join on.
+
+    Exactly what :func:`infer` adds (``tests/test_reason.py``), computed without writing.
+    Two parts, because the class rule (cax-sco) neither feeds nor is fed by the others:
+
+    * **types**, one superclass D at a time: the subjects typed D, then those typed by any
+      subclass of D that are not yet — each a conclusion, streamed out; only one class's
+      subjects are in memory at a time;
+    * **properties**: a semi-naive forward chainer over hash indexes.  Premises are read per
+      predicate (``quads_for_pattern``), so only triples some rule can use are touched;
+      "already held" is checked against the same triples, because a conclusion's predicate is
+      always one a rule reads or writes.  Terms are interned as small integers and each triple
+      is one integer (about 70 bytes a triple, a third of a tuple of pyoxigraph terms).
+
+    Premises are never read from a graph this writes into: give ``graphs`` (the build does),
+    or write the triples after the iterator is exhausted.
+    """
+    N = ox.NamedNode
+    TYPE = N(str(RDF.type))
+    sources = [None] if graphs is None else [g if isinstance(g, (ox.NamedNode, ox.DefaultGraph)) else N(g)
+                                             for g in graphs]
+    prop_preds = ({p for pq in rules["sub_prop"] + rules["inverse"] for p in pq}
+                  | {p for qp in rules["chains"] for p in qp})
+    split_types = str(RDF.type) not in prop_preds
+    texts: set = set()
+    text_class = N(RG_RESOLUTION_TEXT)
+    if split_types:
+        subs = _subclasses(rules)
+        for d in sorted(subs):
+            D = N(d)
+            have = {q.subject for g in sources for q in store.quads_for_pattern(None, TYPE, D, g)}
+            for c in sorted(subs[d]):
+                for g in sources:
+                    for q in store.quads_for_pattern(None, TYPE, N(c), g):
+                        s = q.subject
+                        if s not in have:
+                            have.add(s)
+                            yield ox.Triple(s, TYPE, D)
+            if text_links and D == text_class:
+                texts = have
+            del have
+        if text_links and RG_RESOLUTION_TEXT not in subs:
+            texts = {q.subject for g in sources for q in store.quads_for_pattern(None, TYPE, text_class, g)}
+    yield from _property_closure(store, rules, sources, split_types, text_links, texts)
+
+
+def _property_closure(store: ox.Store, rules: dict, sources: list, split_types: bool, text_links: bool,
+                      texts: set) -> Iterator[ox.Triple]:
+    """The property rules (and the class rule too when ``split_types`` is false) to a fixpoint,
+    then the ``rg:inText`` links (``texts``: the subjects typed rg:ResolutionText when the
+    types were split off, else read from the held types)."""
     ids: dict = {}
     terms: list = []
 
@@ -116,11 +191,12 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
             terms.append(term)
         return i
 
-    TYPE = tid(ox.NamedNode(str(RDF.type)))
     N = ox.NamedNode
+    TYPE = tid(N(str(RDF.type)))
     sup_c: dict = {}
-    for c, d in rules["sub_class"]:
-        sup_c.setdefault(tid(N(c)), []).append(tid(N(d)))
+    if not split_types:
+        for c, d in rules["sub_class"]:
+            sup_c.setdefault(tid(N(c)), []).append(tid(N(d)))
     sup_p: dict = {}
     for p, q in rules["sub_prop"]:
         sup_p.setdefault(tid(N(p)), []).append(tid(N(q)))
@@ -132,15 +208,24 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
     for q, p1, p2 in rules["chains"]:
         by_first.setdefault(tid(N(p1)), []).append((tid(N(q)), tid(N(p2))))
         by_second.setdefault(tid(N(p2)), []).append((tid(N(q)), tid(N(p1))))
+    in_text = tid(N(RG_IN_TEXT))
+    part_of = tid(N(ELI_IS_PART_OF))
     # every predicate a rule reads or concludes: "held" must know all of their triples
-    preds = {TYPE} | set(sup_p) | set(inv) | set(by_first) | set(by_second)
+    preds = set(sup_p) | set(inv) | set(by_first) | set(by_second)
+    if not split_types:
+        preds.add(TYPE)
     preds |= {q for qs in sup_p.values() for q in qs} | {q for qs in inv.values() for q in qs}
     preds |= {q for q, _ in (x for xs in by_first.values() for x in xs)}
+    # a triple is one int: subject << 40 | object << 8 | predicate's index in ``pred_at``
+    pred_at = sorted(preds | {in_text, part_of})
+    if len(pred_at) > 255:
+        raise ValueError("more than 255 predicates in the rules")
+    pix = {p: i for i, p in enumerate(pred_at)}
     literal = set()       # ids of literals: never the subject of an inverse
     held: set = set()
     agenda: list = []
-    sources = [None] if graphs is None else [ox.NamedNode(g) for g in graphs]
     for p, g in ((p, g) for p in sorted(preds) for g in sources):
+        pi = pix[p]
         for quad in store.quads_for_pattern(None, terms[p], None, g):
             o = quad.object
             oi = ids.get(o)
@@ -148,24 +233,28 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
                 oi = tid(o)
                 if isinstance(o, ox.Literal):
                     literal.add(oi)
-            t = (tid(quad.subject), p, oi)
-            if t not in held:
-                held.add(t)
-                agenda.append(t)
+            k = (tid(quad.subject) << 32 | oi) << 8 | pi
+            if k not in held:
+                held.add(k)
+                agenda.append(k)
+    if len(terms) >= 1 << 32:
+        raise ValueError("more than 2**32 terms")
     # chain indexes hold the triples already processed: a pair joins when its later member is
     by_obj = {p: {} for p in by_first}    # p1 -> m -> [s]   for ?s p1 ?m
     by_subj = {p: {} for p in by_second}  # p2 -> m -> [o]   for ?m p2 ?o
     new: list = []
 
     def emit(s, p, o):
-        t = (s, p, o)
-        if t not in held:
-            held.add(t)
-            new.append(t)
-            agenda.append(t)
+        k = (s << 32 | o) << 8 | pix[p]
+        if k not in held:
+            held.add(k)
+            new.append(k)
+            agenda.append(k)
 
+    M32 = (1 << 32) - 1
     while agenda:
-        s, p, o = agenda.pop()
+        k = agenda.pop()
+        p, o, s = pred_at[k & 255], (k >> 8) & M32, k >> 40
         if p == TYPE:
             for d in sup_c.get(o, ()):
                 emit(s, TYPE, d)
@@ -184,20 +273,21 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
         for q, p1 in by_second.get(p, ()):
             for x in by_obj[p1].get(s, ()):
                 emit(x, q, o)
+    del by_obj, by_subj
     # the text link (not a rule of the ontology: OWL 2 RL cannot say "the nearest ancestor
     # that is a text"): every part, at any depth, → the rg:ResolutionText it belongs to
-    part_of = ids.get(N(ELI_IS_PART_OF))
-    text_class = ids.get(N(RG_RESOLUTION_TEXT))
-    if text_links and part_of is not None and text_class is not None:
+    if text_links:
+        if split_types:
+            text_ids = [ids[t] for t in texts if t in ids]
+        else:
+            tc, pt = ids.get(N(RG_RESOLUTION_TEXT)), pix[TYPE]
+            text_ids = [k >> 40 for k in held if k & 255 == pt and (k >> 8) & M32 == tc]
         children: dict = {}
-        texts = []
-        for s, p, o in held:
-            if p == part_of:
-                children.setdefault(o, []).append(s)
-            elif p == TYPE and o == text_class:
-                texts.append(s)
-        in_text = tid(N(RG_IN_TEXT))
-        for text in texts:
+        pp = pix[part_of]
+        for k in held:
+            if k & 255 == pp:
+                children.setdefault((k >> 8) & M32, []).append(k >> 40)
+        for text in text_ids:
             seen = {text}
             todo = [text]
             while todo:
@@ -206,7 +296,10 @@ def entailed(store: ox.Store, rules: dict, graphs: list[str] | None = None,
                         seen.add(part)
                         todo.append(part)
                         emit(part, in_text, text)
-    return [ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in new]
+        del children
+    del held
+    for k in new:
+        yield ox.Triple(terms[k >> 40], terms[pred_at[k & 255]], terms[(k >> 8) & M32])
 
 
 def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[str] | None = None,
@@ -228,17 +321,26 @@ def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[
     NT = ox.RdfFormat.N_TRIPLES
     if graphs is None:   # every graph but this one; its old content is no premise
         store.remove_graph(G)
-    new = entailed(store, rules, graphs, text_links=text_links)
-    t1 = time.perf_counter()
+        graphs = [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != G]
+    new = entailed_iter(store, rules, graphs, text_links=text_links)
     if next(iter(store.quads_for_pattern(None, None, None, G)), None) is None:
-        if new:
-            store.bulk_load(ox.serialize(new, format=NT), format=NT, to_graph=G)
+        # streamed: a chunk of conclusions at a time, never the whole graph in memory
+        n, write = 0, 0.0
+        while chunk := list(islice(new, CHUNK)):
+            t = time.perf_counter()
+            store.bulk_load(ox.serialize(chunk, format=NT), format=NT, to_graph=G)
+            write += time.perf_counter() - t
+            n += len(chunk)
         t2 = time.perf_counter()
-        return {"inferred": len(new), "rounds": None, "seconds": t2 - t0, "added": len(new), "removed": 0,
-                "steps": {"entail": t1 - t0, "write": t2 - t1}}
+        return {"inferred": n, "rounds": None, "seconds": t2 - t0, "added": n, "removed": 0,
+                "steps": {"entail": t2 - t0 - write, "write": write}}
     # compared as N-Triples lines (pyoxigraph writes each term one way), not as pyoxigraph
     # triples read back from the store (7.6 s for 570k at 100 documents)
-    new_lines = set(ox.serialize(new, format=NT).splitlines()) if new else set()
+    new_lines: set = set()
+    while chunk := list(islice(new, CHUNK)):
+        new_lines.update(ox.serialize(chunk, format=NT).splitlines())
+    n_new = len(new_lines)
+    t1 = time.perf_counter()
     old_lines = store.dump(format=NT, from_graph=G).splitlines()
     stale = [line for line in old_lines if line not in new_lines]
     fresh = new_lines.difference(old_lines)
@@ -252,7 +354,7 @@ def materialise(store: ox.Store, inferred_graph: str, rules: dict, graphs: list[
     elif fresh:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, G) for t in ox.parse(b"\n".join(fresh), format=NT))
     t3 = time.perf_counter()
-    return {"inferred": len(new), "rounds": None, "seconds": t3 - t0, "added": len(fresh), "removed": len(stale),
+    return {"inferred": n_new, "rounds": None, "seconds": t3 - t0, "added": len(fresh), "removed": len(stale),
             "steps": {"entail": t1 - t0, "compare": t2 - t1, "write": t3 - t2}}
 
 
