@@ -169,7 +169,8 @@ def _outcomes(st: ox.Store, docs: list, results: list, u: URIs) -> int:
 
 
 def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iterable[str],
-                      old: ox.Store | None, rewritten: list, compact: bool = False) -> tuple[dict, Report]:
+                      old: ox.Store | None = None, rewritten: list = (), compact: bool = False,
+                      docs_merged: bool = False) -> tuple[dict, Report]:
     """The inferred graph, recomputed over the whole dataset (and written as the difference
     from what the checkpoint of an incremental build holds); then the graph checks.
 
@@ -203,7 +204,8 @@ def _reason_and_check(st: ox.Store, settings: Settings, rules: dict, slugs: Iter
     t = time.perf_counter()
     docs = u.document_graph("")
     if old is None:
-        store_mod.merge_default(st, [g for g in st.named_graphs() if not g.value.startswith(docs)])
+        store_mod.merge_default(st, [g for g in st.named_graphs()
+                                     if not (docs_merged and g.value.startswith(docs))])
     else:
         store_mod.merge_default(st, rewritten, old=old, add=False)   # loaded with the default graph
         store_mod.merge_default(st, [ox.NamedNode(u.outcomes_graph), G], old=old)
@@ -354,7 +356,7 @@ def build(paths: list[Path] | None, *, settings: Settings, progress: Progress = 
 
         rewritten = [ox.NamedNode(u.document_graph(s)) for s in res.built + res.removed]
         inf, checks = _reason_and_check(st, settings, rules, [r.slug for r in res.docs],
-                                        old, rewritten,
+                                        old, rewritten, docs_merged=True,
                                         compact=bool(stage is not None and keep_old
                                                      and 4 * replaced >= len(res.docs) + len(res.removed)))
         res.seconds["reason"] = time.perf_counter() - t
