@@ -263,7 +263,7 @@ def _solutions(variables: list[str], rows: list[dict]) -> ox.QuerySolutions:
     """Rows of terms → a real ``QuerySolutions`` (through SPARQL JSON, as the worker writes it)."""
     import json
 
-    from .worker import _term_encoder
+    from .term_json import _term_encoder
 
     encode = _term_encoder()
     doc = {"head": {"vars": variables},
